@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SellerDeskConfig(AppConfig):
+    name = "sellerdesk"
+    verbose_name = "SellerDesk"

@@ -1,0 +1,83 @@
+import pytest
+from rest_framework.test import APIClient
+
+from shops.services import api_key_issue
+from tests.factories import OperatorFactory, OrderFactory, SellerFactory, ShopFactory
+
+
+@pytest.fixture
+def shop(db):
+    return ShopFactory(code="norte", name="Librería del Norte")
+
+
+@pytest.fixture
+def other_shop(db):
+    return ShopFactory(code="sur", name="Electrodomésticos del Sur")
+
+
+@pytest.fixture
+def seller(shop):
+    return SellerFactory(username="norte", shop=shop)
+
+
+@pytest.fixture
+def other_seller(other_shop):
+    return SellerFactory(username="sur", shop=other_shop)
+
+
+@pytest.fixture
+def operator(db):
+    return OperatorFactory(username="operador")
+
+
+@pytest.fixture
+def order(shop):
+    return OrderFactory(shop=shop)
+
+
+@pytest.fixture
+def other_order(other_shop):
+    """An order of another shop: every seller page and endpoint must answer 404 for it."""
+    return OrderFactory(shop=other_shop, reference="SUR-0001")
+
+
+@pytest.fixture
+def seller_client(client, seller):
+    client.force_login(seller)
+    return client
+
+
+@pytest.fixture
+def operator_client(client, operator):
+    client.force_login(operator)
+    return client
+
+
+def _api_client_for(user):
+    _api_key, raw = api_key_issue(user=user, name="tests")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
+    return api
+
+
+@pytest.fixture
+def api(seller):
+    """An API client authenticated with the seller's API key."""
+    return _api_client_for(seller)
+
+
+@pytest.fixture
+def operator_api(operator):
+    return _api_client_for(operator)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings, tmp_path):
+    """Each test writes attachments and emails into its own folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "attachments")},
+        },
+    }
