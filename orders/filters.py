@@ -1,4 +1,8 @@
+from datetime import datetime, time, timedelta
+
 import django_filters
+from django.utils import timezone
+from django_filters.constants import EMPTY_VALUES
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -49,20 +53,36 @@ class OrderFilter(django_filters.FilterSet):
         return queryset.filter(frozen_q()) if value else queryset.exclude(frozen_q())
 
 
+class LocalDateFilter(django_filters.DateFilter):
+    """A calendar date on a date-time column, as a range in the current timezone.
+
+    `created_at__date >= d` would cast every row (no index can serve it); a bound on the
+    column itself uses the (shop, created_at) index.
+    """
+
+    def __init__(self, *args, bound: str, **kwargs):
+        self.bound = bound  # "from" (start of the day) or "until" (end of the day)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        day = value + timedelta(days=1) if self.bound == "until" else value
+        start = timezone.make_aware(datetime.combine(day, time.min))
+        lookup = "lt" if self.bound == "until" else "gte"
+        return qs.filter(**{f"{self.field_name}__{lookup}": start})
+
+
 class OrderPageFilter(OrderFilter):
     """The page's filters take plain dates (a calendar), the API's take ISO date-times."""
 
-    created_after = django_filters.DateFilter(
-        label=_("Created from"), field_name="created_at", lookup_expr="date__gte"
+    created_after = LocalDateFilter(label=_("Created from"), field_name="created_at", bound="from")
+    created_before = LocalDateFilter(
+        label=_("Created until"), field_name="created_at", bound="until"
     )
-    created_before = django_filters.DateFilter(
-        label=_("Created until"), field_name="created_at", lookup_expr="date__lte"
-    )
-    shipped_after = django_filters.DateFilter(
-        label=_("Shipped from"), field_name="shipped_at", lookup_expr="date__gte"
-    )
-    shipped_before = django_filters.DateFilter(
-        label=_("Shipped until"), field_name="shipped_at", lookup_expr="date__lte"
+    shipped_after = LocalDateFilter(label=_("Shipped from"), field_name="shipped_at", bound="from")
+    shipped_before = LocalDateFilter(
+        label=_("Shipped until"), field_name="shipped_at", bound="until"
     )
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
 

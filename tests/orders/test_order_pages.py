@@ -80,3 +80,23 @@ def test_an_operator_is_sent_to_the_admin(operator_client):
 
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
+
+
+def test_the_date_filters_take_whole_days_in_the_shops_timezone(seller_client, shop):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    madrid = ZoneInfo("Europe/Madrid")
+    OrderFactory(
+        shop=shop, reference="ZLATE", created_at=datetime(2026, 3, 10, 23, 30, tzinfo=madrid)
+    )
+    OrderFactory(
+        shop=shop, reference="ZNEXT", created_at=datetime(2026, 3, 11, 0, 30, tzinfo=madrid)
+    )
+
+    page = seller_client.get(
+        "/orders/?created_after=2026-03-10&created_before=2026-03-10"
+    ).content.decode()
+
+    assert "ZLATE" in page
+    assert "ZNEXT" not in page
