@@ -1,10 +1,10 @@
 from datetime import datetime, time, timedelta
 
 import django_filters
-from django.utils import timezone
-from django_filters.constants import EMPTY_VALUES
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from orders.freeze import frozen_q
 from orders.models import Order, OrderState
