@@ -22,14 +22,9 @@ def other_shipped_order(other_shop):
 
 @pytest.fixture
 def eager_celery(settings):
-    """Celery tasks run in the process, right when they are queued (after commit)."""
-    from sellerdesk.celery import app
-
+    """Celery tasks run in the process, right when they are queued (after commit). Celery reads
+    the CELERY_* Django settings live, so the settings fixture switches it and restores it."""
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
 
 
 def lines_of(order):
