@@ -86,9 +86,12 @@ class OrderRefundCreateView(SellerRequired, View):
     def post(self, request, pk):
         order = self._order(pk)
         form = RefundForm(request.POST, order=order, balance=load_refundable(order))
+        previewing = "preview" in request.POST
+        if previewing:
+            form.fields["reason"].required = False  # the amounts first, the reason at the end
         if not form.is_valid():
             return self._render(request, order, form, status=400)
-        if "preview" in request.POST:
+        if previewing:
             try:
                 with transaction.atomic():
                     preview = selectors.refund_preview(order=order, request=form.refund_request())
