@@ -15,7 +15,7 @@ from messaging import selectors, services
 from messaging.attachments import content_disposition
 from messaging.filters import DEADLINE_CHOICES, PARTICIPANT_CHOICES, ThreadPageFilter
 from messaging.forms import NoReplyNeededForm, ReplyForm, ThreadStartForm
-from messaging.models import Attachment, ReasonKind, Thread
+from messaging.models import Attachment, ReasonKind, Side, Thread
 from orders.models import Order
 from orders.selectors import order_get
 from sellerdesk.errors import DomainError
@@ -141,15 +141,21 @@ def _thread_or_404(shop, pk) -> Thread:
 
 
 def render_thread_page(request, thread, *, reply_form=None, no_reply_form=None, status=200):
+    read_before = getattr(thread, "previously_read_at", thread.shop_last_read_at)
+    thread_messages = list(thread.messages.all())
+    for message in thread_messages:
+        # Highlight what arrived since the shop last opened the thread.
+        message.is_new = message.author != Side.SHOP and (
+            read_before is None or message.received_at > read_before
+        )
     return render(
         request,
         "messaging/thread_detail.html",
         {
             "thread": thread,
-            "thread_messages": thread.messages.all(),
+            "thread_messages": thread_messages,
             "reply_form": reply_form or ReplyForm(thread=thread),
             "no_reply_form": no_reply_form or NoReplyNeededForm(),
-            "previously_read_at": getattr(thread, "previously_read_at", thread.shop_last_read_at),
             "now": timezone.now(),
         },
         status=status,
