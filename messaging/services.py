@@ -618,7 +618,9 @@ def reply_deadlines_flag(*, now: datetime | None = None) -> FlagResult:
     with transaction.atomic():
         # Overdue first: a thread that went past due since the last run is flagged overdue only.
         overdue = _flag(
-            state=DeadlineFlag.OVERDUE, condition="reply_due_at <= %s", params=[at(now)]
+            state=DeadlineFlag.OVERDUE,
+            condition="deadline_flag IN (%s, %s) AND reply_due_at <= %s",
+            params=[DeadlineFlag.NONE, DeadlineFlag.DUE_SOON, at(now)],
         )
         due_soon = _flag(
             state=DeadlineFlag.DUE_SOON,

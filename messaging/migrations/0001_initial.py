@@ -140,7 +140,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='thread',
-            index=models.Index(condition=models.Q(('reply_needed_since__isnull', False), models.Q(('deadline_flag', 'OVERDUE'), _negated=True)), fields=['reply_due_at'], name='thread_deadline_job'),
+            index=models.Index(condition=models.Q(('reply_needed_since__isnull', False), models.Q(('deadline_flag', 'OVERDUE'), _negated=True)), fields=['deadline_flag', 'reply_due_at'], name='thread_deadline_job'),
         ),
         migrations.AddConstraint(
             model_name='thread',
