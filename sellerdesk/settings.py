@@ -201,6 +201,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "refunds.tasks.notify_pending_refund_notifications",
         "schedule": timedelta(minutes=env_int("REFUND_NOTIFICATIONS_EVERY_MINUTES", 10, minimum=1)),
     },
+    "flag-reply-deadlines": {
+        "task": "messaging.tasks.flag_reply_deadlines",
+        "schedule": timedelta(minutes=env_int("REPLY_DEADLINE_JOB_MINUTES", 5, minimum=1)),
+    },
 }
 
 # --- Domain ------------------------------------------------------------------------------------
@@ -208,6 +212,10 @@ AUTO_RECEIVE_DAYS = env_int("AUTO_RECEIVE_DAYS", 15, minimum=1)
 AUTO_CLOSE_DAYS = env_int("AUTO_CLOSE_DAYS", 30, minimum=1)
 REPLY_DEADLINE_HOURS = env_int("REPLY_DEADLINE_HOURS", 48, minimum=1)
 REPLY_DUE_SOON_HOURS = env_int("REPLY_DUE_SOON_HOURS", 12, minimum=1)
+# Attachments: per file, per message (all files together) and how many files a message may carry.
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+ATTACHMENT_MAX_MESSAGE_BYTES = env_int("ATTACHMENT_MAX_MESSAGE_BYTES", 30 * 1024 * 1024, minimum=1)
+ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 10, minimum=1)
 INCIDENT_REMINDER_HOURS = env_int("INCIDENT_REMINDER_HOURS", 24, minimum=1)
 REFUND_WINDOW_DAYS = env_int("REFUND_WINDOW_DAYS", 200, minimum=1)
 DEFAULT_CURRENCY = "EUR"
@@ -267,6 +275,8 @@ SPECTACULAR_SETTINGS = {
         "OrderStateEnum": _api_choices("orders.models.OrderState"),
         "RefundStateEnum": _api_choices("refunds.models.RefundState"),
         "RefundReasonEnum": "refunds.reasons.RefundReason",
+        "MessageSideEnum": "messaging.models.SIDES_API",
+        "ParticipantEnum": "messaging.models.PARTICIPANTS_API",
     },
 }
 
