@@ -194,6 +194,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.advance_orders",
         "schedule": timedelta(minutes=env_int("ADVANCE_ORDERS_EVERY_MINUTES", 60, minimum=1)),
     },
+    "remind-waiting-incidents": {
+        "task": "incidents.tasks.remind_waiting_incidents",
+        "schedule": timedelta(minutes=env_int("REMIND_INCIDENTS_EVERY_MINUTES", 60, minimum=1)),
+    },
 }
 
 # --- Domain ------------------------------------------------------------------------------------
@@ -230,6 +234,20 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+
+def _api_enum(choices_path: str):
+    """An enum as the API spells it (lower-case values, the model's labels), for naming it in
+    the schema: drf-spectacular matches an override on its values *and* labels."""
+
+    def choices():
+        from django.utils.module_loading import import_string
+
+        return [(value.lower(), label) for value, label in import_string(choices_path).choices]
+
+    return choices
+
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "SellerDesk API",
     "DESCRIPTION": (
@@ -242,7 +260,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"OrderStateEnum": "orders.models.ORDER_STATES_API"},
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStateEnum": _api_enum("orders.models.OrderState"),
+        "IncidentStateEnum": _api_enum("incidents.models.IncidentState"),
+        "IncidentOpenedByEnum": _api_enum("incidents.models.IncidentOpenedBy"),
+        "IncidentEventKindEnum": "incidents.models.IncidentEventKind",
+        "IncidentOpenReasonEnum": "incidents.reasons.open_reason_choices",
+        "IncidentCloseReasonEnum": "incidents.reasons.close_reason_choices",
+    },
 }
 
 # --- Security (production) ----------------------------------------------------------------------
