@@ -89,10 +89,10 @@ class IncidentAdmin(admin.ModelAdmin):
         "order_link",
         "shop",
         "state",
+        "waiting",
         "opened_by",
         "reason_display",
         "opened_at",
-        "waiting",
         "resolved_at",
         "closed_at",
     )
@@ -143,7 +143,7 @@ class IncidentAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("waiting"), ordering="waiting_since")
     def waiting(self, incident):
-        return waiting_label(incident)
+        return waiting_label(incident) or "—"
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Nothing here is edited by hand: the actions (close, reopen) change incidents.

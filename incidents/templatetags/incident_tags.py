@@ -13,10 +13,11 @@ register = template.Library()
 
 @register.filter
 def waiting_label(incident) -> str:
+    """Who the incident waits for, and for how long; empty once it is closed."""
     if incident.state == IncidentState.RESOLVED:
         return _("waiting for the operator")
     if incident.state == IncidentState.CLOSED or incident.waiting_since is None:
-        return _("closed")
+        return ""
     seconds = max(0, (timezone.now() - incident.waiting_since).total_seconds())
     if seconds < 3600:
         minutes = int(seconds // 60)
@@ -31,7 +32,7 @@ def waiting_label(incident) -> str:
 def waiting_level(incident) -> str:
     """A badge class: `bad` past the reminder delay, `warn` past half of it."""
     if incident.state != IncidentState.OPEN or incident.waiting_since is None:
-        return "ok" if incident.state == IncidentState.CLOSED else ""
+        return ""
     hours = (timezone.now() - incident.waiting_since).total_seconds() / 3600
     if hours >= settings.INCIDENT_REMINDER_HOURS:
         return "bad"
