@@ -205,6 +205,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messaging.tasks.flag_reply_deadlines",
         "schedule": timedelta(minutes=env_int("REPLY_DEADLINE_JOB_MINUTES", 5, minimum=1)),
     },
+    "remind-waiting-incidents": {
+        "task": "incidents.tasks.remind_waiting_incidents",
+        "schedule": timedelta(minutes=env_int("REMIND_INCIDENTS_EVERY_MINUTES", 60, minimum=1)),
+    },
 }
 
 # --- Domain ------------------------------------------------------------------------------------
@@ -247,14 +251,14 @@ REST_FRAMEWORK = {
 }
 
 
-def _api_choices(path: str):
-    """The API's lower-case spelling of a TextChoices class, with its labels, as drf-spectacular
-    hashes it (value and label), so that ENUM_NAME_OVERRIDES matches the fields' enums."""
+def _api_enum(choices_path: str):
+    """An enum as the API spells it (lower-case values, the model's labels), for naming it in
+    the schema: drf-spectacular matches an override on its values *and* labels."""
 
     def choices():
         from django.utils.module_loading import import_string
 
-        return [(value.lower(), label) for value, label in import_string(path).choices]
+        return [(value.lower(), label) for value, label in import_string(choices_path).choices]
 
     return choices
 
@@ -272,11 +276,16 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "OrderStateEnum": _api_choices("orders.models.OrderState"),
-        "RefundStateEnum": _api_choices("refunds.models.RefundState"),
+        "OrderStateEnum": _api_enum("orders.models.OrderState"),
+        "RefundStateEnum": _api_enum("refunds.models.RefundState"),
         "RefundReasonEnum": "refunds.reasons.RefundReason",
         "MessageSideEnum": "messaging.models.SIDES_API",
         "ParticipantEnum": "messaging.models.PARTICIPANTS_API",
+        "IncidentStateEnum": _api_enum("incidents.models.IncidentState"),
+        "IncidentOpenedByEnum": _api_enum("incidents.models.IncidentOpenedBy"),
+        "IncidentEventKindEnum": "incidents.models.IncidentEventKind",
+        "IncidentOpenReasonEnum": "incidents.reasons.open_reason_choices",
+        "IncidentCloseReasonEnum": "incidents.reasons.close_reason_choices",
     },
 }
 
