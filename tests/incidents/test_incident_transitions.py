@@ -382,4 +382,9 @@ def test_a_full_refund_without_incidents_closes_nothing(shipped_order):
 
 
 def test_an_incident_reads_as_its_number_and_state(incident):
-    assert str(incident) == f"incident #{incident.pk} (open)"
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert str(incident) == f"incident #{incident.pk} (open)"
+    with translation.override("es"):
+        assert str(incident) == f"incidencia #{incident.pk} (abierta)"
