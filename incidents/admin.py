@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from incidents import services
+from incidents import selectors, services
 from incidents.forms import IncidentCloseForm, IncidentOpenForm, IncidentReopenForm
 from incidents.models import Incident, IncidentEvent, IncidentState
 from incidents.templatetags.incident_tags import waiting_label
@@ -79,7 +79,9 @@ class IncidentEventInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
+        return selectors.with_event_reason_labels(
+            super().get_queryset(request).select_related("actor")
+        )
 
 
 @admin.register(Incident)
@@ -123,6 +125,10 @@ class IncidentAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # An incident's history is the record of a customer's claim.
         return False
+
+    def get_queryset(self, request):
+        # The reason labels from the operator's list, in the list's own query.
+        return selectors.with_reason_labels(super().get_queryset(request))
 
     @admin.display(description="#", ordering="id")
     def number(self, incident):

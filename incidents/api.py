@@ -9,7 +9,6 @@ from rest_framework.views import APIView
 from incidents import selectors, services
 from incidents.filters import IncidentFilter, OperatorIncidentFilter
 from incidents.models import IncidentEventKind, IncidentOpenedBy, IncidentState
-from incidents.reasons import close_reason_choices, open_reason_choices
 from orders import selectors as order_selectors
 from sellerdesk.api.fields import LowerChoiceField
 from sellerdesk.api.pagination import CursorPagination
@@ -34,6 +33,7 @@ class IncidentEventOutput(serializers.Serializer):
     to_state = serializers.SerializerMethodField()
     message = serializers.CharField()
     reason = serializers.CharField()
+    reason_label = serializers.CharField(help_text="The reason's label in the request's language.")
     created_at = serializers.DateTimeField()
 
     def get_from_state(self, event) -> str | None:
@@ -48,8 +48,8 @@ class IncidentOutput(serializers.Serializer):
     order = IncidentOrderOutput()
     line = serializers.IntegerField(source="order_line_id", allow_null=True)
     opened_by = LowerChoiceField(choices=IncidentOpenedBy.choices)
-    reason = serializers.CharField()
-    reason_label = serializers.CharField()
+    reason = serializers.CharField(help_text="An incident_open code of GET /api/v1/reasons/.")
+    reason_label = serializers.CharField(help_text="The reason's label in the request's language.")
     description = serializers.CharField()
     state = LowerChoiceField(choices=IncidentState.choices)
     opened_at = serializers.DateTimeField()
@@ -59,6 +59,9 @@ class IncidentOutput(serializers.Serializer):
         allow_null=True, help_text="When it started waiting for the shop; null unless open."
     )
     resolution_reason = serializers.CharField(help_text="The closing reason (incident_close code).")
+    resolution_reason_label = serializers.CharField(
+        help_text="The closing reason's label in the request's language; empty without one."
+    )
 
 
 class IncidentDetailOutput(IncidentOutput):
@@ -91,24 +94,36 @@ class IncidentPagination(CursorPagination):
 # --- Input -----------------------------------------------------------------------------------
 
 
+# Reasons are codes of the operator's list (GET /api/v1/reasons/?kind=...), checked by the
+# service against the list as it is now: not an enum fixed when the code was written.
+OPEN_REASON_HELP = (
+    "A code from GET /api/v1/reasons/?kind=incident_open (an active reason); "
+    "another is a 400 naming `reason`."
+)
+CLOSE_REASON_HELP = (
+    "A code from GET /api/v1/reasons/?kind=incident_close (an active reason); "
+    "another is a 400 naming `reason`."
+)
+
+
 class ResolveInput(serializers.Serializer):
-    reason = serializers.ChoiceField(choices=close_reason_choices())
+    reason = serializers.CharField(max_length=64, help_text=CLOSE_REASON_HELP)
     message = serializers.CharField(max_length=5000, help_text="The message to the operator.")
 
 
 class OpenInput(serializers.Serializer):
     opened_by = LowerChoiceField(choices=IncidentOpenedBy.choices)
-    reason = serializers.ChoiceField(choices=open_reason_choices())
+    reason = serializers.CharField(max_length=64, help_text=OPEN_REASON_HELP)
     description = serializers.CharField(max_length=5000)
     line = serializers.IntegerField(required=False, allow_null=True, help_text="An order line id.")
 
 
 class CloseInput(serializers.Serializer):
-    reason = serializers.ChoiceField(
-        choices=close_reason_choices(),
+    reason = serializers.CharField(
+        max_length=64,
         required=False,
         allow_blank=True,
-        help_text="Required to close an incident that is still open.",
+        help_text=f"Required to close an incident that is still open. {CLOSE_REASON_HELP}",
     )
     message = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 

@@ -53,8 +53,11 @@ def _send(subject: str, template: str, context: dict, recipients: list[str]) -> 
 
 def _incident(incident_id: int):
     from incidents.models import Incident
+    from incidents.selectors import with_reason_labels
 
-    return Incident.objects.select_related("order", "shop", "order_line").get(pk=incident_id)
+    return with_reason_labels(Incident.objects.select_related("order", "shop", "order_line")).get(
+        pk=incident_id
+    )
 
 
 def _links(incident) -> dict:
@@ -137,9 +140,10 @@ def incident_resolved(*, incident_id: int) -> None:
 def incidents_reminder(*, incident_ids: list[int], now: datetime) -> None:
     """One email per shop listing its incidents that wait too long. Three queries in all."""
     from incidents.models import Incident
+    from incidents.selectors import with_reason_labels
 
     incidents = (
-        Incident.objects.filter(pk__in=incident_ids)
+        with_reason_labels(Incident.objects.filter(pk__in=incident_ids))
         .select_related("order", "shop")
         .prefetch_related(
             Prefetch("shop__users", queryset=_users_with_email(), to_attr="active_users")

@@ -16,10 +16,7 @@ def resolve_prefix(incident) -> str:
 class IncidentResolveForm(forms.Form):
     """The seller's "mark as resolved": how it was solved and what to tell the operator."""
 
-    reason = forms.ChoiceField(
-        label=_("Closing reason"),
-        choices=[("", _("Choose a reason…")), *close_reason_choices()],
-    )
+    reason = forms.ChoiceField(label=_("Closing reason"))
     message = forms.CharField(
         label=_("Message to the operator"),
         help_text=_(
@@ -28,6 +25,14 @@ class IncidentResolveForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, close_choices=None, **kwargs):
+        """`close_choices`: the closing reasons already read for this request (a page with
+        several forms reads the operator's list once); read here when not given."""
+        super().__init__(*args, **kwargs)
+        if close_choices is None:
+            close_choices = close_reason_choices()
+        self.fields["reason"].choices = [("", _("Choose a reason…")), *close_choices]
 
 
 # --- Operator (admin) ----------------------------------------------------------------------
@@ -52,13 +57,15 @@ class IncidentOpenForm(forms.Form):
         ),
     )
     opened_by = forms.ChoiceField(label=_("Opened by"), choices=IncidentOpenedBy.choices)
-    reason = forms.ChoiceField(label=_("Reason"), choices=open_reason_choices())
+    reason = forms.ChoiceField(label=_("Reason"))
     description = forms.CharField(
         label=_("Description"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
     def __init__(self, *args, order_id=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The operator's list as it is now (read per request, never at import).
+        self.fields["reason"].choices = open_reason_choices()
         order_id = order_id or self.data.get("order") or self.initial.get("order")
         if order_id and str(order_id).isdigit():
             # Only the chosen order's lines: the service refuses a line of another order anyway.
@@ -68,7 +75,6 @@ class IncidentOpenForm(forms.Form):
 class IncidentCloseForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Closing reason"),
-        choices=[("", _("Keep the shop's reason")), *close_reason_choices()],
         required=False,
         help_text=_("Required to close an incident that is still open."),
     )
@@ -78,6 +84,10 @@ class IncidentCloseForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [("", _("Keep the shop's reason")), *close_reason_choices()]
 
 
 class IncidentReopenForm(forms.Form):

@@ -154,13 +154,28 @@ class Incident(models.Model):
             IncidentState.CLOSED: _("closed"),
         }.get(self.state, self.state.lower())
 
+    # The labels come from the operator's reason list. The selectors annotate them on every
+    # list (`incidents.selectors.with_reason_labels`), so a page or response never looks a label
+    # up per row; an incident loaded without them looks its label up (one query).
     @property
     def reason_label(self) -> str:
-        return open_reason_label(self.reason)
+        if "_reason_label" not in self.__dict__:
+            self._reason_label = open_reason_label(self.reason)
+        return self._reason_label
+
+    @reason_label.setter
+    def reason_label(self, value: str) -> None:
+        self._reason_label = value
 
     @property
     def resolution_reason_label(self) -> str:
-        return close_reason_label(self.resolution_reason)
+        if "_resolution_reason_label" not in self.__dict__:
+            self._resolution_reason_label = close_reason_label(self.resolution_reason)
+        return self._resolution_reason_label
+
+    @resolution_reason_label.setter
+    def resolution_reason_label(self, value: str) -> None:
+        self._resolution_reason_label = value
 
     def allowed_actions(self) -> list[str]:
         return list(TRANSITIONS.get(self.state, {}))
@@ -202,6 +217,14 @@ class IncidentEvent(models.Model):
 
     @property
     def reason_label(self) -> str:
-        if self.kind == IncidentEventKind.OPENED:
-            return open_reason_label(self.reason)
-        return close_reason_label(self.reason)
+        """Annotated by `incidents.selectors` for a history; else looked up (one query)."""
+        if "_reason_label" not in self.__dict__:
+            label = (
+                open_reason_label if self.kind == IncidentEventKind.OPENED else close_reason_label
+            )
+            self._reason_label = label(self.reason)
+        return self._reason_label
+
+    @reason_label.setter
+    def reason_label(self, value: str) -> None:
+        self._reason_label = value

@@ -1,46 +1,48 @@
-"""Incident reasons: why an incident is opened and how the shop closed it.
+"""Incident reasons: why an incident is opened (kind `incident_open`) and how the shop closed it
+(kind `incident_close`).
 
-The shared reason list the operator manages (kinds `incident_open` and `incident_close`) lives
-in messaging; until the incidents app reads it from there, these codes are the list. Codes are
-stable (clients store them); labels are translated.
+They are the operator's shared reason list, managed in the admin and served by
+`GET /api/v1/reasons/?kind=`; messaging owns it (incidents already depends on messaging). These
+thin functions name the two kinds for the incidents app. Everything reads the database at
+request time, never at import: a reason the operator adds or deactivates counts at once.
+Codes are stable (clients and old incidents store them); labels follow the active language.
 """
 
-from django.utils.translation import gettext_lazy as _
+from messaging import selectors as reason_selectors
+from messaging.models import ReasonKind
 
-OPEN_REASONS = {
-    "item_not_received": _("Item not received"),
-    "item_damaged": _("Item damaged"),
-    "wrong_item": _("Wrong item"),
-    "not_as_described": _("Not as described"),
-    "missing_parts": _("Missing parts"),
-    "other": _("Other"),
-}
-
-CLOSE_REASONS = {
-    "replacement_sent": _("Replacement sent"),
-    "refunded": _("Refunded"),
-    "delivered_after_all": _("Delivered after all"),
-    "customer_satisfied": _("Customer satisfied"),
-    "other": _("Other"),
-}
+OPEN = ReasonKind.INCIDENT_OPEN
+CLOSE = ReasonKind.INCIDENT_CLOSE
 
 
 def open_reason_choices() -> list[tuple[str, str]]:
-    return list(OPEN_REASONS.items())
+    return reason_selectors.reason_choices(kind=OPEN)
 
 
 def close_reason_choices() -> list[tuple[str, str]]:
-    return list(CLOSE_REASONS.items())
+    return reason_selectors.reason_choices(kind=CLOSE)
+
+
+def is_open_reason(code: str) -> bool:
+    return reason_selectors.reason_is_active(kind=OPEN, code=code)
+
+
+def is_close_reason(code: str) -> bool:
+    return reason_selectors.reason_is_active(kind=CLOSE, code=code)
 
 
 def open_reason_label(code: str) -> str:
-    return str(OPEN_REASONS.get(code, code))
+    """One label (one query): for a single record. Lists annotate labels instead."""
+    return reason_selectors.reason_label(kind=OPEN, code=code)
 
 
 def close_reason_label(code: str) -> str:
-    return str(CLOSE_REASONS.get(code, code)) if code else ""
+    return reason_selectors.reason_label(kind=CLOSE, code=code)
 
 
-# The codes alone, for the OpenAPI enums (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
-OPEN_REASON_CODES = list(OPEN_REASONS)
-CLOSE_REASON_CODES = list(CLOSE_REASONS)
+def open_reason_label_expression(code_field: str = "reason"):
+    return reason_selectors.reason_label_expression(kind=OPEN, code_field=code_field)
+
+
+def close_reason_label_expression(code_field: str = "resolution_reason"):
+    return reason_selectors.reason_label_expression(kind=CLOSE, code_field=code_field)

@@ -2,19 +2,49 @@
 
 from datetime import datetime
 
-from django.db.models import Prefetch
+from django.db.models import Case, CharField, Prefetch, Value, When
 from django.utils import timezone
 
-from incidents.models import Incident, IncidentEvent, IncidentState
+from incidents.models import Incident, IncidentEvent, IncidentEventKind, IncidentState
+from incidents.reasons import close_reason_label_expression, open_reason_label_expression
+
+
+def with_reason_labels(queryset):
+    """Annotate `reason_label` and `resolution_reason_label` from the operator's reason list,
+    in the active language, inside the list's own query (no query per row)."""
+    return queryset.annotate(
+        reason_label=open_reason_label_expression("reason"),
+        resolution_reason_label=Case(
+            When(resolution_reason="", then=Value("")),
+            default=close_reason_label_expression("resolution_reason"),
+            output_field=CharField(),
+        ),
+    )
+
+
+def with_event_reason_labels(queryset):
+    """Annotate each event's `reason_label` (the opening reason for the opening event, the
+    closing reason otherwise) in the history's own query."""
+    return queryset.annotate(
+        reason_label=Case(
+            When(reason="", then=Value("")),
+            When(kind=IncidentEventKind.OPENED, then=open_reason_label_expression("reason")),
+            default=close_reason_label_expression("reason"),
+            output_field=CharField(),
+        )
+    )
 
 
 def _events():
-    return IncidentEvent.objects.select_related("actor").order_by("created_at", "id")
+    return with_event_reason_labels(IncidentEvent.objects.select_related("actor")).order_by(
+        "created_at", "id"
+    )
 
 
 def incident_list(*, shop):
-    """Incidents of one shop (ALL_SHOPS for operators), newest first, with their order."""
-    return (
+    """Incidents of one shop (ALL_SHOPS for operators), newest first, with their order and
+    their reason labels."""
+    return with_reason_labels(
         Incident.objects.for_shop(shop)
         .select_related("order", "shop", "order_line")
         .order_by("-opened_at", "-id")
@@ -33,7 +63,7 @@ def incident_get(*, shop, pk) -> Incident:
 
 def order_incidents(*, order, with_events: bool = False):
     """The incidents of one order (already scoped by the order), open ones first."""
-    queryset = (
+    queryset = with_reason_labels(
         Incident.objects.filter(order=order)
         .select_related("order_line")
         .order_by("opened_at", "id")

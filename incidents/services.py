@@ -34,7 +34,12 @@ from incidents.models import (
     IncidentOpenedBy,
     IncidentState,
 )
-from incidents.reasons import CLOSE_REASONS, OPEN_REASONS, close_reason_label, open_reason_label
+from incidents.reasons import (
+    close_reason_label,
+    is_close_reason,
+    is_open_reason,
+    open_reason_label,
+)
 from messaging.services import operator_thread_post_from_shop
 from orders.models import Order, OrderEvent, OrderEventKind, OrderLine, OrderState
 from orders.services import order_event_record, order_lock
@@ -162,7 +167,7 @@ def incident_open(
     errors = {}
     if opened_by not in IncidentOpenedBy.values:
         errors["opened_by"] = _("Choose customer or operator.")
-    if reason not in OPEN_REASONS:
+    if not is_open_reason(reason):
         errors["reason"] = _("Choose one of the incident reasons.")
     if not description:
         errors["description"] = _("Describe the problem.")
@@ -237,7 +242,7 @@ def incident_mark_resolved(
     """
     message = _required_text(message)
     errors = {}
-    if reason not in CLOSE_REASONS:
+    if not is_close_reason(reason):
         errors["reason"] = _("Choose how the incident was resolved.")
     if not message:
         errors["message"] = _("Tell the operator what you did to resolve it.")
@@ -284,7 +289,7 @@ def incident_close(
     """
     reason = (reason or "").strip()
     message = _required_text(message)
-    if reason and reason not in CLOSE_REASONS:
+    if reason and not is_close_reason(reason):
         _field_errors({"reason": _("Choose one of the closing reasons.")})
 
     with transaction.atomic():

@@ -12,6 +12,7 @@ from incidents import selectors, services
 from incidents.filters import IncidentPageFilter
 from incidents.forms import IncidentResolveForm, resolve_prefix
 from incidents.models import Incident, IncidentOpenedBy, IncidentState
+from incidents.reasons import close_reason_choices
 from orders import selectors as order_selectors
 from orders.views import render_order_page
 from sellerdesk.errors import DomainError, InvalidState
@@ -118,11 +119,13 @@ def order_panel_context(order, request) -> dict:
     """The incidents panel of the order page: two queries whatever the number of incidents."""
     incidents = list(selectors.order_incidents(order=order, with_events=True))
     bound_forms = getattr(request, "incident_resolve_forms", {})
-    for incident in incidents:
-        if incident.state == IncidentState.OPEN:
-            incident.resolve_form = bound_forms.get(incident.pk) or IncidentResolveForm(
-                prefix=resolve_prefix(incident)
-            )
+    open_incidents = [incident for incident in incidents if incident.state == IncidentState.OPEN]
+    # The closing reasons are read once for every form of the panel.
+    close_choices = close_reason_choices() if open_incidents else []
+    for incident in open_incidents:
+        incident.resolve_form = bound_forms.get(incident.pk) or IncidentResolveForm(
+            prefix=resolve_prefix(incident), close_choices=close_choices
+        )
     return {
         "order": order,
         "incidents": incidents,

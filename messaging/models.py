@@ -61,7 +61,13 @@ class Reason(models.Model):
     @property
     def label(self) -> str:
         """The label in the active language (Spanish unless the request is in English)."""
-        return self.label_en if (get_language() or "es").startswith("en") else self.label_es
+        return getattr(self, reason_label_field())
+
+
+def reason_label_field() -> str:
+    """The Reason column holding labels in the active language: `label_es` when the language
+    is Spanish (or none is active), `label_en` otherwise."""
+    return "label_es" if (get_language() or "es").startswith("es") else "label_en"
 
 
 class Side(models.TextChoices):

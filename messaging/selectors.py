@@ -15,11 +15,14 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
+    OuterRef,
     Prefetch,
     Q,
+    Subquery,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from messaging.models import (
@@ -29,6 +32,7 @@ from messaging.models import (
     Message,
     Reason,
     Thread,
+    reason_label_field,
     unread_q,
 )
 
@@ -116,7 +120,57 @@ def attachment_get(*, shop, pk) -> Attachment:
 
 
 def reasons_for(*, kind: str):
+    """The active reasons of one kind, in the operator's order (position, then code)."""
     return Reason.objects.active().of_kind(kind)
+
+
+# --- The reason list as reference data for other apps (incidents, refunds) -------------------
+# Codes are what other apps store; labels are read from the operator's list at request time, in
+# the active language. Never evaluated at import: the operator may change the list at any time.
+
+
+def reason_choices(*, kind: str) -> list[tuple[str, str]]:
+    """(code, label) of the active reasons of one kind, ordered by position; one query."""
+    field = reason_label_field()
+    return list(reasons_for(kind=kind).values_list("code", field))
+
+
+def reason_is_active(*, kind: str, code: str) -> bool:
+    """Whether `code` is an active reason of this kind (what a new record may use)."""
+    return bool(code) and Reason.objects.active().filter(kind=kind, code=code).exists()
+
+
+def reason_labels(*, kind: str) -> dict[str, str]:
+    """{code: label} of every reason of one kind, inactive ones included (old records still
+    show their label); one query. Build it once per page or response, never per row."""
+    field = reason_label_field()
+    return dict(Reason.objects.filter(kind=kind).values_list("code", field))
+
+
+def reason_label(*, kind: str, code: str) -> str:
+    """The label of one code (one query): for a single record, e.g. a timeline message or an
+    email. A code missing from the list is shown as it is; an empty code gives ""."""
+    if not code:
+        return ""
+    label = (
+        Reason.objects.filter(kind=kind, code=code)
+        .values_list(reason_label_field(), flat=True)
+        .first()
+    )
+    return label or code
+
+
+def reason_label_expression(*, kind: str, code_field: str = "reason"):
+    """An annotation giving the label of the reason code stored in `code_field` (a correlated
+    subquery on the reason list, in the active language), so a list labels every row in its own
+    query. A code missing from the list gives the code itself; an empty code gives ""."""
+    label = Subquery(
+        Reason.objects.filter(kind=kind, code=OuterRef(code_field)).values(reason_label_field())[
+            :1
+        ],
+        output_field=CharField(),
+    )
+    return Coalesce(label, F(code_field), output_field=CharField())
 
 
 def unread_count(*, shop) -> int:

@@ -14,7 +14,6 @@ from refunds.calculations import LineRequest, RefundRequest
 from refunds.filters import OperatorRefundFilter, RefundFilter
 from refunds.idempotency import HEADER, idempotency_key_from, request_fingerprint
 from refunds.models import Refund, RefundState
-from refunds.reasons import RefundReason
 from sellerdesk.api.fields import LowerChoiceField, money_field
 from sellerdesk.api.views import get_or_404
 from sellerdesk.tenancy import ALL_SHOPS, IsOperator, SellerScopedAPI
@@ -35,8 +34,15 @@ class RefundLineInput(serializers.Serializer):
         return attrs
 
 
+# A code of the operator's reason list, checked by `refund_create` against the list as it is now.
+REASON_HELP = (
+    "A code from GET /api/v1/reasons/?kind=refund (an active reason); "
+    "another is a 400 naming `reason`."
+)
+
+
 class RefundInput(serializers.Serializer):
-    reason = serializers.ChoiceField(choices=RefundReason.choices)
+    reason = serializers.CharField(max_length=40, help_text=REASON_HELP)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
     lines = RefundLineInput(many=True, required=False)
     amount = money_field(
@@ -63,7 +69,12 @@ class RefundInput(serializers.Serializer):
 
 
 class RefundPreviewInput(RefundInput):
-    reason = serializers.ChoiceField(choices=RefundReason.choices, required=False)
+    reason = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        help_text="Optional (not checked by the preview). " + REASON_HELP,
+    )
 
 
 # --- Output ------------------------------------------------------------------------------------
@@ -86,8 +97,8 @@ class RefundOutput(serializers.Serializer):
     id = serializers.IntegerField()
     order = OrderReferenceOutput()
     state = LowerChoiceField(choices=RefundState.choices)
-    reason = serializers.CharField()
-    reason_label = serializers.CharField(source="get_reason_display")
+    reason = serializers.CharField(help_text="A refund code of GET /api/v1/reasons/.")
+    reason_label = serializers.CharField(help_text="The reason's label in the request's language.")
     note = serializers.CharField()
     currency = serializers.CharField()
     lines = RefundLineOutput(many=True)

@@ -18,7 +18,6 @@ from orders.models import Order, OrderState
 from orders.services import LineInput, order_import
 from refunds.calculations import REFUNDABLE_STATES, LineRequest, RefundRequest, load_refundable
 from refunds.models import RefundState
-from refunds.reasons import RefundReason
 from refunds.services import refund_confirm, refund_create, refund_refuse
 from shops.demo import DEMO_OPERATOR, DEMO_SHOPS
 from shops.models import Shop, User
@@ -94,7 +93,7 @@ def load_demo(stdout) -> None:
             pending_order,
             seller,
             key="pending",
-            reason=RefundReason.DAMAGED_ITEM,
+            reason="damaged_item",
             request=RefundRequest(lines=[LineRequest(line_id=first_line.pk, quantity=1)]),
         )
 
@@ -103,7 +102,7 @@ def load_demo(stdout) -> None:
             paid_order,
             seller,
             key="goodwill",
-            reason=RefundReason.GOODWILL,
+            reason="goodwill",
             request=RefundRequest(amount=half),
         )
         if paid.state == RefundState.PENDING:
@@ -114,7 +113,7 @@ def load_demo(stdout) -> None:
             refused_order,
             seller,
             key="return",
-            reason=RefundReason.CUSTOMER_RETURN,
+            reason="customer_return",
             request=RefundRequest(lines=[LineRequest(line_id=line.pk, amount=line.total_amount)]),
         )
         if refused.state == RefundState.PENDING:
@@ -131,7 +130,7 @@ def load_demo(stdout) -> None:
                 full_order,
                 seller,
                 key="full",
-                reason=RefundReason.MISSING_ITEM,
+                reason="missing_item",
                 request=RefundRequest(
                     amount=balance.items_amount or None,
                     shipping_amount=balance.shipping_amount or None,

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from refunds.calculations import Balance, LineRequest, RefundRequest
-from refunds.reasons import RefundReason
+from refunds.reasons import reason_choices
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "required": False, "localize": True}
 
@@ -17,7 +17,7 @@ class RefundForm(forms.Form):
     Blank fields ask for nothing; what is asked goes to the same computation as the API's.
     """
 
-    reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *RefundReason.choices])
+    reason = forms.ChoiceField(label=_("Reason"))  # choices: the operator's list, per request
     amount = forms.DecimalField(
         label=_("Amount on the products"),
         help_text=_("Spread over the products in proportion to what remains refundable."),
@@ -38,6 +38,7 @@ class RefundForm(forms.Form):
 
     def __init__(self, *args, order, balance: Balance, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [("", "—"), *reason_choices()]
         self.order = order
         self.line_rows = []
         for line in order.lines.all():

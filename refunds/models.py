@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from refunds.reasons import RefundReason
+from refunds.reasons import reason_label as refund_reason_label
 from sellerdesk.tenancy import ShopScopedQuerySet
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -50,7 +50,8 @@ class Refund(models.Model):
     state = models.CharField(
         _("state"), max_length=16, choices=RefundState.choices, default=RefundState.PENDING
     )
-    reason = models.CharField(_("reason"), max_length=40, choices=RefundReason.choices)
+    # A `refund` code of the operator's reason list (messaging.Reason), checked by refund_create.
+    reason = models.CharField(_("reason"), max_length=40)
     note = models.TextField(_("note"), blank=True)
     currency = models.CharField(_("currency"), max_length=3)
     shipping_amount = models.DecimalField(_("shipping"), default=Decimal("0.00"), **MONEY)
@@ -121,6 +122,19 @@ class Refund(models.Model):
 
     def __str__(self):
         return _("Refund #%(id)s of %(order)s") % {"id": self.pk, "order": self.order.reference}
+
+    # The label comes from the operator's reason list. The selectors annotate it on every list
+    # (`refunds.selectors.with_reason_label`), so a page or response never looks a label up per
+    # row; a refund loaded without it looks its label up (one query).
+    @property
+    def reason_label(self) -> str:
+        if "_reason_label" not in self.__dict__:
+            self._reason_label = refund_reason_label(self.reason)
+        return self._reason_label
+
+    @reason_label.setter
+    def reason_label(self, value: str) -> None:
+        self._reason_label = value
 
 
 class RefundLine(models.Model):

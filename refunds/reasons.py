@@ -1,26 +1,33 @@
-"""The refund reasons a seller chooses from: a code stored on the refund, a translated label.
+"""The refund reasons a seller chooses from: the operator's shared reason list, kind `refund`.
 
-Kept in the refunds app for now; the operator-managed reason list of messaging may replace it
-later (the codes are the contract: clients send and receive them).
+The list is reference data owned by messaging (managed in the admin, served by
+`GET /api/v1/reasons/?kind=refund`): refunds depends on messaging for it, and only for it.
+Everything reads the database at request time, never at import, so a reason the operator adds
+or deactivates counts at once. Codes are the contract (clients send and receive them, refunds
+store them); labels follow the active language.
 """
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+from messaging import selectors as reason_selectors
+from messaging.models import ReasonKind
+
+KIND = ReasonKind.REFUND
 
 
-class RefundReason(models.TextChoices):
-    CUSTOMER_RETURN = "customer_return", _("The customer returned the product")
-    DAMAGED_ITEM = "damaged_item", _("The product arrived damaged")
-    MISSING_ITEM = "missing_item", _("A product is missing from the parcel")
-    LATE_DELIVERY = "late_delivery", _("Late delivery")
-    GOODWILL = "goodwill", _("Goodwill gesture")
-    SHIPPING_REFUND = "shipping_refund", _("Shipping costs refunded")
-    OTHER = "other", _("Other reason")
+def reason_choices() -> list[tuple[str, str]]:
+    """(code, label) of the active refund reasons, in the operator's order."""
+    return reason_selectors.reason_choices(kind=KIND)
+
+
+def is_refund_reason(code: str) -> bool:
+    """Whether a new refund may use this code (an active refund reason)."""
+    return reason_selectors.reason_is_active(kind=KIND, code=code)
 
 
 def reason_label(code: str) -> str:
-    """The label in the active language; an unknown (retired) code is shown as it is."""
-    try:
-        return str(RefundReason(code).label)
-    except ValueError:
-        return code
+    """One label in the active language (one query); a code missing from the list is shown as
+    it is. Lists annotate `reason_label_expression()` instead."""
+    return reason_selectors.reason_label(kind=KIND, code=code)
+
+
+def reason_label_expression(code_field: str = "reason"):
+    return reason_selectors.reason_label_expression(kind=KIND, code_field=code_field)

@@ -17,12 +17,19 @@ from refunds.calculations import (
     refund_deadline,
 )
 from refunds.models import Refund, RefundLine
+from refunds.reasons import reason_label_expression
 from sellerdesk.errors import DomainError
+
+
+def with_reason_label(queryset):
+    """Annotate `reason_label` from the operator's reason list, in the active language, inside
+    the list's own query (no query per row)."""
+    return queryset.annotate(reason_label=reason_label_expression("reason"))
 
 
 def refund_list(*, shop):
     """Refunds of one shop (ALL_SHOPS for operators), newest first, ready for a list."""
-    return (
+    return with_reason_label(
         Refund.objects.for_shop(shop)
         .select_related("order", "shop", "created_by")
         .order_by("-created_at", "-id")
@@ -42,7 +49,9 @@ def refund_detail_queryset(*, shop):
 def order_refunds(*, order: Order):
     """One order's refunds with their lines, newest first (a constant number of queries)."""
     return _with_lines(
-        Refund.objects.filter(order=order).select_related("order", "shop", "created_by")
+        with_reason_label(
+            Refund.objects.filter(order=order).select_related("order", "shop", "created_by")
+        )
     ).order_by("-created_at", "-id")
 
 

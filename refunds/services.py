@@ -32,7 +32,7 @@ from refunds.calculations import (
 )
 from refunds.idempotency import check_replay
 from refunds.models import Refund, RefundLine, RefundState
-from refunds.reasons import RefundReason
+from refunds.reasons import is_refund_reason, reason_label
 from sellerdesk.errors import DomainError, InvalidState
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ def refund_create(
     refund_amount_invalid, unknown_line, refund_exceeds_refundable (400) and
     idempotency_key_reused (409).
     """
-    if reason not in RefundReason.values:
+    if not is_refund_reason(reason):
         raise DomainError(
             _("Choose a refund reason."),
             code="invalid",
@@ -136,7 +136,7 @@ def refund_create(
                     "id": refund.pk,
                     "total": refund.total_amount,
                     "currency": refund.currency,
-                    "reason": refund.get_reason_display(),
+                    "reason": refund.reason_label,
                 },
                 at=now,
             )
@@ -279,7 +279,8 @@ def _send_refund_email(refund: Refund) -> bool:
             "order": order,
             "shop": order.shop,
             "lines": list(refund.lines.all()),
-            "reason": refund.get_reason_display(),
+            # Looked up here, in the customer's language (not a label annotated in another).
+            "reason": reason_label(refund.reason),
         }
         subject = render_to_string("refunds/email/refund_created_subject.txt", context)
         body = render_to_string("refunds/email/refund_created_body.txt", context)

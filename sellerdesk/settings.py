@@ -278,14 +278,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrderStateEnum": _api_enum("orders.models.OrderState"),
         "RefundStateEnum": _api_enum("refunds.models.RefundState"),
-        "RefundReasonEnum": "refunds.reasons.RefundReason",
         "MessageSideEnum": "messaging.models.SIDES_API",
         "ParticipantEnum": "messaging.models.PARTICIPANTS_API",
         "IncidentStateEnum": _api_enum("incidents.models.IncidentState"),
         "IncidentOpenedByEnum": _api_enum("incidents.models.IncidentOpenedBy"),
         "IncidentEventKindEnum": "incidents.models.IncidentEventKind",
-        "IncidentOpenReasonEnum": "incidents.reasons.open_reason_choices",
-        "IncidentCloseReasonEnum": "incidents.reasons.close_reason_choices",
     },
 }
 

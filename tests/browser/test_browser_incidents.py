@@ -1,9 +1,16 @@
 import pytest
 
 from incidents.models import Incident, IncidentState
+from messaging.reasons import reasons_seed_defaults
 from tests.factories import OperatorFactory, OrderFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def reasons(db):
+    """The operator's reason list (a transactional test starts from an empty database)."""
+    reasons_seed_defaults()
 
 
 def test_a_seller_resolves_an_incident_from_the_order_page(page, login, seller):

@@ -1,10 +1,17 @@
 import pytest
 from django.core import mail
 
+from messaging.reasons import reasons_seed_defaults
 from refunds.models import Refund
 from tests.factories import OrderFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def reasons(db):
+    """The operator's reason list (a transactional test starts from an empty database)."""
+    reasons_seed_defaults()
 
 
 def test_a_seller_refunds_one_unit_and_the_shipping_with_a_live_preview(

@@ -8,8 +8,16 @@ from django.utils import timezone
 
 from incidents import services
 from incidents.models import Incident, IncidentEvent, IncidentEventKind, IncidentState
+from messaging.reasons import reasons_seed_defaults
 from orders.models import OrderState
 from tests.factories import OrderFactory
+
+
+@pytest.fixture(autouse=True)
+def reasons(db):
+    """The operator's reason list (a transactional test elsewhere may have flushed the seeded
+    rows): incidents and refunds read their reasons from it."""
+    reasons_seed_defaults()
 
 
 class IncidentFactory(factory.django.DjangoModelFactory):

@@ -4,9 +4,17 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from messaging.reasons import reasons_seed_defaults
 from refunds.calculations import LineRequest, RefundRequest
 from refunds.services import refund_create
 from tests.factories import OrderFactory
+
+
+@pytest.fixture(autouse=True)
+def reasons(db):
+    """The operator's reason list (a transactional test elsewhere may have flushed the seeded
+    rows): incidents and refunds read their reasons from it."""
+    reasons_seed_defaults()
 
 
 @pytest.fixture
