@@ -1,0 +1,93 @@
+"""REST API for quality statistics: the seller's own shop, and every shop for operators."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from sellerdesk.api.views import get_or_404
+from sellerdesk.tenancy import IsOperator, SellerScopedAPI
+from shops.models import Shop
+from stats import selectors
+from stats.periods import DEFAULT_PERIOD, PERIOD_DAYS
+
+# --- Input -----------------------------------------------------------------------------------
+
+
+class PeriodInput(serializers.Serializer):
+    period = serializers.ChoiceField(choices=list(PERIOD_DAYS), default=DEFAULT_PERIOD)
+
+
+class OperatorStatsInput(PeriodInput):
+    shop = serializers.SlugField(required=False)
+
+
+PERIOD_PARAMETER = OpenApiParameter(
+    "period",
+    str,
+    enum=list(PERIOD_DAYS),
+    default=DEFAULT_PERIOD,
+    description="The last 7, 30 or 90 days (in the shop's timezone), compared with the same "
+    "number of days before.",
+)
+
+# --- Output ----------------------------------------------------------------------------------
+
+
+class PeriodNumbersOutput(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    orders_shipped = serializers.IntegerField()
+
+
+class QualityStatsOutput(serializers.Serializer):
+    shop = serializers.CharField(source="shop.code")
+    shop_name = serializers.CharField(source="shop.name")
+    timezone = serializers.CharField(source="shop.timezone")
+    period = serializers.CharField(source="period.key")
+    computed_at = serializers.DateTimeField(source="now")
+    current = PeriodNumbersOutput()
+    previous = PeriodNumbersOutput()
+
+
+def _period(request, input_class=PeriodInput) -> dict:
+    params = input_class(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return params.validated_data
+
+
+# --- Views -----------------------------------------------------------------------------------
+
+
+@extend_schema(parameters=[PERIOD_PARAMETER], responses=QualityStatsOutput)
+class StatsApi(SellerScopedAPI, APIView):
+    """The caller's shop: the numbers of the period and of the period before it."""
+
+    def get(self, request):
+        period = _period(request)["period"]
+        stats = selectors.shop_quality(shop=self.shop, period=period)
+        return Response(QualityStatsOutput(stats).data)
+
+
+@extend_schema(
+    parameters=[
+        PERIOD_PARAMETER,
+        OpenApiParameter(
+            "shop", str, description="A shop code; without it, every shop's numbers as a list."
+        ),
+    ],
+    responses=QualityStatsOutput(many=True),
+)
+class OperatorStatsApi(APIView):
+    """Any shop's statistics (`shop=code`), or every shop's as a list."""
+
+    permission_classes = [IsOperator]
+
+    def get(self, request):
+        params = _period(request, OperatorStatsInput)
+        if params.get("shop"):
+            shop = get_or_404(Shop.objects.all(), code=params["shop"])
+            stats = selectors.shop_quality(shop=shop, period=params["period"])
+            return Response(QualityStatsOutput(stats).data)
+        every_shop = selectors.shops_quality(period=params["period"])
+        return Response(QualityStatsOutput(every_shop, many=True).data)

@@ -1,0 +1,222 @@
+"""What the dashboard and the overview show: tiles, formatted numbers and charts.
+
+Pure functions from `QualityStats` / `DailySeries` to display values; no query here.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from stats import charts
+from stats.selectors import DailySeries, QualityStats
+
+DASH = "—"
+
+
+def hours(duration: timedelta | None) -> float | None:
+    return None if duration is None else duration.total_seconds() / 3600
+
+
+def format_hours(duration: timedelta | None) -> str:
+    if duration is None:
+        return DASH
+    return _("%(hours)s h") % {"hours": number_format(hours(duration), decimal_pos=1)}
+
+
+def format_rate(rate: float | None) -> str:
+    if rate is None:
+        return DASH
+    return _("%(percent)s %%") % {"percent": number_format(rate * 100, decimal_pos=1)}
+
+
+def format_count(value: int | None) -> str:
+    return DASH if value is None else number_format(value, force_grouping=True)
+
+
+def format_money(amounts: dict[str, Decimal]) -> str:
+    if not amounts:
+        return format_count(0)
+    return " + ".join(
+        f"{number_format(amount, decimal_pos=2, force_grouping=True)} {currency}"
+        for currency, amount in sorted(amounts.items())
+    )
+
+
+@dataclass(frozen=True)
+class Tile:
+    key: str
+    label: str
+    value: str
+    url: str
+    previous: str | None = None  # None: a number of "now", without a previous period
+    trend: str = ""  # "up", "down", "flat" or "" (nothing to compare)
+    # Whether the change is good news: True, False, or None (neutral, e.g. orders shipped).
+    good: bool | None = None
+    hint: str = ""
+
+    @property
+    def arrow(self) -> str:
+        return {"up": "▲", "down": "▼", "flat": "▬"}.get(self.trend, "")
+
+    @property
+    def trend_label(self) -> str:
+        return {
+            "up": _("up from the previous period"),
+            "down": _("down from the previous period"),
+            "flat": _("same as the previous period"),
+        }.get(self.trend, "")
+
+
+def _trend(current, previous, *, lower_is_better: bool | None) -> tuple[str, bool | None]:
+    if current is None or previous is None:
+        return "", None
+    if isinstance(current, timedelta):
+        current, previous = current.total_seconds(), previous.total_seconds()
+    if current == previous:
+        return "flat", None
+    trend = "up" if current > previous else "down"
+    if lower_is_better is None:
+        return trend, None
+    return trend, (trend == "down") == lower_is_better
+
+
+def _url(name: str, **query) -> str:
+    url = reverse(name)
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _period_tile(key, label, stats, attribute, formatter, url, *, lower_is_better, hint=""):
+    current = getattr(stats.current, attribute)
+    previous = getattr(stats.previous, attribute)
+    trend, good = _trend(current, previous, lower_is_better=lower_is_better)
+    return Tile(
+        key=key,
+        label=label,
+        value=formatter(current),
+        previous=formatter(previous),
+        trend=trend,
+        good=good,
+        url=url,
+        hint=hint,
+    )
+
+
+def dashboard_tiles(stats: QualityStats) -> list[Tile]:
+    period = stats.period
+    shipped_filter = {
+        "shipped_after": period.first_day.isoformat(),
+        "shipped_before": period.last_day.isoformat(),
+    }
+    tiles = [
+        _period_tile(
+            "orders_shipped",
+            _("Orders shipped"),
+            stats,
+            "orders_shipped",
+            format_count,
+            _url("order-list", **shipped_filter),
+            lower_is_better=None,
+        ),
+    ]
+    return tiles
+
+
+def dashboard_charts(series: DailySeries) -> list:
+    days = series.days
+    return [
+        charts.bar_chart(
+            chart_id="chart-orders-shipped",
+            title=_("Orders shipped per day"),
+            days=days,
+            series=[charts.Series(_("Orders shipped"), series.orders_shipped)],
+        ),
+    ]
+
+
+# --- The operator's overview -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A sortable column of the overview: its raw value (for sorting), display and alert."""
+
+    key: str
+    label: str
+    value: object  # (QualityStats) -> raw value, None when there is nothing to measure
+    display: object  # (raw value) -> str
+    previous: object = None  # (QualityStats) -> raw value of the previous period
+    # (raw value) -> True when the shop is past the operator's alert threshold
+    alert: object = None
+
+
+def overview_columns() -> list[Column]:
+    return [
+        Column(
+            "orders_shipped",
+            _("Orders shipped"),
+            lambda stats: stats.current.orders_shipped,
+            format_count,
+            previous=lambda stats: stats.previous.orders_shipped,
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class OverviewCell:
+    value: str
+    previous: str | None
+    alert: bool
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    stats: QualityStats
+    cells: list[OverviewCell]
+
+    @property
+    def alert(self) -> bool:
+        return any(cell.alert for cell in self.cells)
+
+
+def overview_rows(every_shop: list[QualityStats], *, ordering: str) -> list[OverviewRow]:
+    """One row per shop, sorted on a column key ("-key": descending; empty values last)."""
+    columns = overview_columns()
+    by_key = {column.key: column for column in columns}
+    descending = ordering.startswith("-")
+    column = by_key.get(ordering.lstrip("-"))
+    if column is None:
+        ordered = sorted(every_shop, key=lambda stats: stats.shop.name.lower(), reverse=descending)
+    else:
+        measured = [stats for stats in every_shop if column.value(stats) is not None]
+        unmeasured = [stats for stats in every_shop if column.value(stats) is None]
+        ordered = sorted(measured, key=lambda stats: _sort_key(column.value(stats)))
+        if descending:
+            ordered.reverse()
+        ordered += sorted(unmeasured, key=lambda stats: stats.shop.name.lower())
+    rows = []
+    for stats in ordered:
+        cells = []
+        for item in columns:
+            raw = item.value(stats)
+            cells.append(
+                OverviewCell(
+                    value=item.display(raw),
+                    previous=item.display(item.previous(stats)) if item.previous else None,
+                    alert=bool(item.alert and raw is not None and item.alert(raw)),
+                )
+            )
+        rows.append(OverviewRow(stats=stats, cells=cells))
+    return rows
+
+
+def _sort_key(value):
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, dict):  # amounts per currency
+        return sum(value.values(), Decimal(0))
+    return value

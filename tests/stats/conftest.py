@@ -1,0 +1,36 @@
+"""A fixed clock and helpers to build a shop's history at known times."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from orders.models import OrderState
+from stats.periods import period_bounds
+from tests.factories import OrderFactory
+
+MADRID = ZoneInfo("Europe/Madrid")
+# Thursday 20 March 2025, 12:00 UTC (13:00 in Madrid): the 7-day period is 14–20 March.
+NOW = datetime(2025, 3, 20, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def now():
+    return NOW
+
+
+@pytest.fixture
+def week():
+    """The 7-day period at NOW in Madrid: [14 Mar 00:00, 21 Mar 00:00), previous from 7 Mar."""
+    return period_bounds(period="7d", tz=MADRID, now=NOW)
+
+
+def local(day: int, hour: int = 12, minute: int = 0, month: int = 3) -> datetime:
+    return datetime(2025, month, day, hour, minute, tzinfo=MADRID)
+
+
+def shipped_order(shop, shipped_at: datetime, **kwargs):
+    kwargs.setdefault("created_at", shipped_at - timedelta(days=1))
+    return OrderFactory(
+        shop=shop, state=OrderState.SHIPPED, accepted_at=shipped_at, shipped_at=shipped_at, **kwargs
+    )
