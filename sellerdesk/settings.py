@@ -194,6 +194,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.advance_orders",
         "schedule": timedelta(minutes=env_int("ADVANCE_ORDERS_EVERY_MINUTES", 60, minimum=1)),
     },
+    # Refund emails that could not be queued or sent at creation time (broker or SMTP down).
+    "refund-notifications": {
+        "task": "refunds.tasks.notify_pending_refund_notifications",
+        "schedule": timedelta(minutes=env_int("REFUND_NOTIFICATIONS_EVERY_MINUTES", 10, minimum=1)),
+    },
 }
 
 # --- Domain ------------------------------------------------------------------------------------
@@ -234,6 +239,20 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+
+def _api_choices(path: str):
+    """The API's lower-case spelling of a TextChoices class, with its labels, as drf-spectacular
+    hashes it (value and label), so that ENUM_NAME_OVERRIDES matches the fields' enums."""
+
+    def choices():
+        from django.utils.module_loading import import_string
+
+        return [(value.lower(), label) for value, label in import_string(path).choices]
+
+    return choices
+
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "SellerDesk API",
     "DESCRIPTION": (
@@ -246,7 +265,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"OrderStateEnum": "orders.models.ORDER_STATES_API"},
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStateEnum": _api_choices("orders.models.OrderState"),
+        "RefundStateEnum": _api_choices("refunds.models.RefundState"),
+        "RefundReasonEnum": "refunds.reasons.RefundReason",
+    },
 }
 
 # --- Security (production) ----------------------------------------------------------------------

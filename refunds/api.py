@@ -1,0 +1,288 @@
+"""REST API for refunds: the seller's list, create and preview; the operator's decisions."""
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from orders.models import Order
+from refunds import selectors, services
+from refunds.calculations import LineRequest, RefundRequest
+from refunds.filters import OperatorRefundFilter, RefundFilter
+from refunds.idempotency import HEADER, idempotency_key_from, request_fingerprint
+from refunds.models import Refund, RefundState
+from refunds.reasons import RefundReason
+from sellerdesk.api.fields import LowerChoiceField, money_field
+from sellerdesk.api.views import get_or_404
+from sellerdesk.tenancy import ALL_SHOPS, IsOperator, SellerScopedAPI
+
+# --- Input -------------------------------------------------------------------------------------
+
+
+class RefundLineInput(serializers.Serializer):
+    line = serializers.IntegerField(help_text="The order line's id.")
+    quantity = serializers.IntegerField(
+        required=False, max_value=1_000_000, help_text="Units to refund (at the unit price)."
+    )
+    amount = money_field(required=False, help_text="An amount to refund on this line.")
+
+    def validate(self, attrs):
+        if attrs.get("quantity") is None and attrs.get("amount") is None:
+            raise serializers.ValidationError(_("Give a quantity or an amount for each line."))
+        return attrs
+
+
+class RefundInput(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=RefundReason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    lines = RefundLineInput(many=True, required=False)
+    amount = money_field(
+        required=False,
+        allow_null=True,
+        help_text="An amount on the order's products as a whole, spread over its lines.",
+    )
+    shipping_amount = money_field(required=False, allow_null=True)
+
+    def refund_request(self) -> RefundRequest:
+        data = self.validated_data
+        return RefundRequest(
+            lines=[
+                LineRequest(
+                    line_id=entry["line"],
+                    quantity=entry.get("quantity"),
+                    amount=entry.get("amount"),
+                )
+                for entry in data.get("lines", [])
+            ],
+            amount=data.get("amount"),
+            shipping_amount=data.get("shipping_amount"),
+        )
+
+
+class RefundPreviewInput(RefundInput):
+    reason = serializers.ChoiceField(choices=RefundReason.choices, required=False)
+
+
+# --- Output ------------------------------------------------------------------------------------
+
+
+class OrderReferenceOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+
+
+class RefundLineOutput(serializers.Serializer):
+    line = serializers.IntegerField(source="order_line_id")
+    sku = serializers.CharField(source="order_line.sku")
+    title = serializers.CharField(source="order_line.title")
+    quantity = serializers.IntegerField()
+    amount = money_field()
+
+
+class RefundOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    order = OrderReferenceOutput()
+    state = LowerChoiceField(choices=RefundState.choices)
+    reason = serializers.CharField()
+    reason_label = serializers.CharField(source="get_reason_display")
+    note = serializers.CharField()
+    currency = serializers.CharField()
+    lines = RefundLineOutput(many=True)
+    shipping_amount = money_field()
+    total_amount = money_field()
+    created_at = serializers.DateTimeField()
+    created_by = serializers.CharField(source="created_by.username", default=None)
+    decided_at = serializers.DateTimeField()
+    refuse_reason = serializers.CharField()
+    notified_at = serializers.DateTimeField()
+
+
+class OperatorRefundOutput(RefundOutput):
+    shop = serializers.CharField(source="shop.code")
+    decided_by = serializers.CharField(source="decided_by.username", default=None)
+    notification_attempts = serializers.IntegerField()
+
+
+class BreakdownLineOutput(serializers.Serializer):
+    line = serializers.IntegerField(source="line_id")
+    quantity = serializers.IntegerField()
+    amount = money_field()
+
+
+class BalanceLineOutput(serializers.Serializer):
+    line = serializers.IntegerField(source="line_id")
+    refundable_quantity = serializers.IntegerField()
+    refundable_amount = money_field()
+
+
+class BalanceOutput(serializers.Serializer):
+    lines = BalanceLineOutput(many=True, source="line_list")
+    shipping_amount = money_field()
+    total_amount = money_field()
+
+
+class RefundPreviewOutput(serializers.Serializer):
+    lines = BreakdownLineOutput(many=True, source="breakdown.lines")
+    shipping_amount = money_field(source="breakdown.shipping_amount")
+    total_amount = money_field(source="breakdown.total_amount")
+    currency = serializers.CharField()
+    refundable = BalanceOutput(help_text="What is refundable now, before this refund.")
+    remaining = BalanceOutput(help_text="What would remain refundable after this refund.")
+    refund_deadline = serializers.DateField(help_text="The last day of the window (shop's time).")
+
+
+def preview_representation(preview, *, currency: str) -> dict:
+    return RefundPreviewOutput(
+        {
+            "breakdown": preview.breakdown,
+            "currency": currency,
+            "refundable": preview.refundable,
+            "remaining": preview.remaining,
+            "refund_deadline": preview.refund_deadline,
+        }
+    ).data
+
+
+# --- Seller endpoints --------------------------------------------------------------------------
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Optional. The same key and body replays the first refund; another body is a 409.",
+)
+
+
+def _seller_order(shop, pk) -> Order:
+    return get_or_404(selectors.refundable_order_queryset(shop=shop), pk=pk)
+
+
+class OrderRefundListCreateApi(SellerScopedAPI, generics.ListAPIView):
+    """GET: the order's refunds, newest first. POST: refund the order (any combination of an
+    amount on its products, units or amounts of lines, and shipping)."""
+
+    serializer_class = RefundOutput
+    filterset_class = RefundFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Refund.objects.none()
+        order = _seller_order(self.shop, self.kwargs["pk"])
+        return selectors.order_refunds(order=order)
+
+    @extend_schema(
+        request=RefundInput,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={201: RefundOutput},
+    )
+    def post(self, request, pk):
+        order = _seller_order(self.shop, pk)
+        key = idempotency_key_from(request)
+        serializer = RefundInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        created = services.refund_create(
+            order=order,
+            reason=serializer.validated_data["reason"],
+            note=serializer.validated_data["note"],
+            request=serializer.refund_request(),
+            acting_user=request.user,
+            idempotency_key=key,
+            request_hash=request_fingerprint(order_id=order.pk, body=request.data) if key else "",
+        )
+        refund = selectors.refund_detail_queryset(shop=self.shop).get(pk=created.refund.pk)
+        headers = {"Idempotent-Replayed": "true"} if created.replayed else {}
+        return Response(RefundOutput(refund).data, status=status.HTTP_201_CREATED, headers=headers)
+
+
+class OrderRefundPreviewApi(SellerScopedAPI, APIView):
+    """What a proposed refund would give back, what would remain refundable, and the last day
+    of the window; creates nothing. Refused with the same codes as the create."""
+
+    @extend_schema(request=RefundPreviewInput, responses=RefundPreviewOutput)
+    def post(self, request, pk):
+        order = _seller_order(self.shop, pk)
+        serializer = RefundPreviewInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        # Read-only, but in one transaction so the balance is read at one point in time.
+        with transaction.atomic():
+            preview = selectors.refund_preview(order=order, request=serializer.refund_request())
+        return Response(preview_representation(preview, currency=order.currency))
+
+
+class RefundListApi(SellerScopedAPI, generics.ListAPIView):
+    """The shop's refunds, newest first; filters `state`, `order` (id or number), dates."""
+
+    serializer_class = RefundOutput
+    filterset_class = RefundFilter
+
+    def get_queryset(self):
+        return selectors.refund_detail_queryset(shop=self.shop)
+
+
+class RefundDetailApi(SellerScopedAPI, generics.RetrieveAPIView):
+    serializer_class = RefundOutput
+
+    def get_queryset(self):
+        return selectors.refund_detail_queryset(shop=self.shop)
+
+
+# --- Operator endpoints ------------------------------------------------------------------------
+
+
+class OperatorRefundListApi(generics.ListAPIView):
+    """Every shop's refunds (filter `shop` by code, and `state`, `order`, dates)."""
+
+    permission_classes = [IsOperator]
+    serializer_class = OperatorRefundOutput
+    filterset_class = OperatorRefundFilter
+
+    def get_queryset(self):
+        return selectors.refund_detail_queryset(shop=ALL_SHOPS)
+
+
+class OperatorRefundDetailApi(generics.RetrieveAPIView):
+    permission_classes = [IsOperator]
+    serializer_class = OperatorRefundOutput
+
+    def get_queryset(self):
+        return selectors.refund_detail_queryset(shop=ALL_SHOPS)
+
+
+class RefuseInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class _OperatorDecisionApi(APIView):
+    permission_classes = [IsOperator]
+
+    def decide(self, refund, request):
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        refund = get_or_404(selectors.refund_list(shop=ALL_SHOPS), pk=pk)
+        self.decide(refund, request)
+        refund = selectors.refund_detail_queryset(shop=ALL_SHOPS).get(pk=pk)
+        return Response(OperatorRefundOutput(refund).data)
+
+
+@extend_schema(request=None, responses=OperatorRefundOutput)
+class OperatorRefundConfirmApi(_OperatorDecisionApi):
+    """The payment side paid the refund: PENDING → REFUNDED (409 refund_not_pending otherwise)."""
+
+    def decide(self, refund, request):
+        services.refund_confirm(refund=refund, acting_user=request.user)
+
+
+@extend_schema(request=RefuseInput, responses=OperatorRefundOutput)
+class OperatorRefundRefuseApi(_OperatorDecisionApi):
+    """The payment side will not pay it: PENDING → REFUSED; its amount is refundable again."""
+
+    def decide(self, refund, request):
+        serializer = RefuseInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.refund_refuse(
+            refund=refund, acting_user=request.user, reason=serializer.validated_data["reason"]
+        )

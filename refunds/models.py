@@ -1,0 +1,156 @@
+"""Refunds: what a shop gives back on a shipped order, per line, units and shipping.
+
+A refund is PENDING when the seller creates it (the marketplace's payment side still has to
+pay it), then the operator confirms it (REFUNDED) or refuses it (REFUSED). Every refund that is
+not REFUSED counts against what was paid (see `refunds.calculations`).
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from refunds.reasons import RefundReason
+from sellerdesk.tenancy import ShopScopedQuerySet
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class RefundState(models.TextChoices):
+    PENDING = "PENDING", _("Pending")
+    REFUNDED = "REFUNDED", _("Refunded")
+    REFUSED = "REFUSED", _("Refused")
+
+
+# The refund cycle as data: the states each one may move to, and who decides is the operator.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    RefundState.PENDING: (RefundState.REFUNDED, RefundState.REFUSED),
+    RefundState.REFUNDED: (),
+    RefundState.REFUSED: (),
+}
+
+
+class RefundQuerySet(ShopScopedQuerySet):
+    def counting(self):
+        """Refunds that count against what was paid: every one that is not REFUSED."""
+        return self.exclude(state=RefundState.REFUSED)
+
+
+class Refund(models.Model):
+    order = models.ForeignKey(
+        "orders.Order", verbose_name=_("order"), on_delete=models.PROTECT, related_name="refunds"
+    )
+    # Denormalized from the order so that every list and lookup is scoped with one index.
+    shop = models.ForeignKey(
+        "shops.Shop", verbose_name=_("shop"), on_delete=models.PROTECT, related_name="refunds"
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=RefundState.choices, default=RefundState.PENDING
+    )
+    reason = models.CharField(_("reason"), max_length=40, choices=RefundReason.choices)
+    note = models.TextField(_("note"), blank=True)
+    currency = models.CharField(_("currency"), max_length=3)
+    shipping_amount = models.DecimalField(_("shipping"), default=Decimal("0.00"), **MONEY)
+    total_amount = models.DecimalField(_("total"), **MONEY)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    refuse_reason = models.CharField(_("why it was refused"), max_length=500, blank=True)
+    # Customer notification: claimed by one sender at a time, recorded once sent.
+    notified_at = models.DateTimeField(_("customer notified at"), null=True, blank=True)
+    notification_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    notification_attempts = models.PositiveIntegerField(_("notification attempts"), default=0)
+    # Idempotency-Key of the request that created it, and a hash of that request's body.
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True, editable=False)
+    request_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = RefundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(shipping_amount__gte=0), name="refund_shipping_not_negative"
+            ),
+            models.CheckConstraint(condition=Q(total_amount__gt=0), name="refund_total_positive"),
+            models.CheckConstraint(
+                condition=Q(total_amount__gte=F("shipping_amount")),
+                name="refund_total_covers_shipping",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=RefundState.values), name="refund_state_valid"
+            ),
+            # The real guard of Idempotency-Key: two requests with one key make one refund.
+            models.UniqueConstraint(
+                fields=["shop", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="refund_idempotency_key_unique_per_shop",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["shop", "-created_at", "-id"], name="refund_shop_created"),
+            models.Index(fields=["shop", "state", "-created_at"], name="refund_shop_state_created"),
+            models.Index(fields=["order", "state"], name="refund_order_state"),
+            # The notification sweep looks only at refunds whose email is not sent yet.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(notified_at__isnull=True),
+                name="refund_notification_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Refund #%(id)s of %(order)s") % {"id": self.pk, "order": self.order.reference}
+
+
+class RefundLine(models.Model):
+    """What one refund gives back on one order line: units (0 for an amount only) and amount."""
+
+    refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(
+        "orders.OrderLine",
+        verbose_name=_("order line"),
+        on_delete=models.PROTECT,
+        related_name="refund_lines",
+    )
+    quantity = models.PositiveIntegerField(_("units"), default=0)
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        verbose_name = _("refund line")
+        verbose_name_plural = _("refund lines")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="refund_line_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0), name="refund_line_units_not_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["refund", "order_line"], name="refund_line_once_per_line"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order_line.sku}: {self.quantity} / {self.amount}"

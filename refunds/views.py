@@ -1,0 +1,122 @@
+"""The seller's refund pages: the list, one refund, and the refund form of an order."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from orders.models import Order
+from refunds import selectors, services
+from refunds.calculations import load_refundable
+from refunds.filters import RefundPageFilter
+from refunds.forms import RefundForm
+from refunds.models import Refund, RefundState
+from sellerdesk.errors import DomainError
+from sellerdesk.tenancy import SellerRequired
+
+PAGE_SIZE = 25
+
+
+class RefundListView(SellerRequired, View):
+    def get(self, request):
+        refund_filter = RefundPageFilter(
+            request.GET, queryset=selectors.refund_list(shop=self.shop)
+        )
+        page = Paginator(refund_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(
+            request,
+            "refunds/refund_list.html",
+            {
+                "filter": refund_filter,
+                "page": page,
+                "query": query.urlencode(),
+                "states": RefundState,
+            },
+        )
+
+
+class RefundDetailView(SellerRequired, View):
+    def get(self, request, pk):
+        try:
+            refund = selectors.refund_detail_queryset(shop=self.shop).get(pk=pk)
+        except Refund.DoesNotExist:
+            raise Http404 from None
+        return render(request, "refunds/refund_detail.html", {"refund": refund})
+
+
+class OrderRefundCreateView(SellerRequired, View):
+    """GET the refund form of an order; POST "preview" shows the breakdown (without JavaScript),
+    POST creates the refund. A refused refund comes back next to the form, nothing written."""
+
+    def _order(self, pk) -> Order:
+        try:
+            return selectors.refundable_order_queryset(shop=self.shop).get(pk=pk)
+        except Order.DoesNotExist:
+            raise Http404 from None
+
+    def _render(self, request, order, form, *, preview=None, status=200):
+        rows = form.bound_line_rows()
+        if preview is not None:
+            parts = {part.line_id: part for part in preview.breakdown.lines}
+            for row in rows:
+                row["part"] = parts.get(row["line"].pk)
+                row["left"] = preview.remaining.lines[row["line"].pk]
+        return render(
+            request,
+            "refunds/refund_form.html",
+            {
+                "order": order,
+                "form": form,
+                "rows": rows,
+                "summary": selectors.order_refund_summary(order=order),
+                "preview": preview,
+            },
+            status=status,
+        )
+
+    def get(self, request, pk):
+        order = self._order(pk)
+        return self._render(request, order, RefundForm(order=order, balance=load_refundable(order)))
+
+    def post(self, request, pk):
+        order = self._order(pk)
+        form = RefundForm(request.POST, order=order, balance=load_refundable(order))
+        previewing = "preview" in request.POST
+        if previewing:
+            form.fields["reason"].required = False  # the amounts first, the reason at the end
+        if not form.is_valid():
+            return self._render(request, order, form, status=400)
+        if previewing:
+            try:
+                with transaction.atomic():
+                    preview = selectors.refund_preview(order=order, request=form.refund_request())
+            except DomainError as error:
+                form.add_domain_error(error)
+                return self._render(request, order, form, status=error.status_code)
+            return self._render(request, order, form, preview=preview)
+        try:
+            created = services.refund_create(
+                order=order,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                request=form.refund_request(),
+                acting_user=request.user,
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+            return self._render(request, order, form, status=error.status_code)
+        refund = created.refund
+        messages.success(
+            request,
+            _(
+                "Refund #%(id)s of %(total)s %(currency)s created. The customer is notified by "
+                "email."
+            )
+            % {"id": refund.pk, "total": refund.total_amount, "currency": refund.currency},
+        )
+        return redirect("order-detail", pk=order.pk)

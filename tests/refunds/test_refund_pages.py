@@ -1,0 +1,186 @@
+"""The seller's refund pages: list with filters, one refund, the refund form and the order panel."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from refunds.models import Refund
+from tests.factories import OrderFactory
+from tests.refunds.conftest import lines_of, make_refund
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seller_client(seller_client):
+    seller_client.cookies["django_language"] = "en"
+    return seller_client
+
+
+def _form_url(order):
+    return f"/orders/{order.pk}/refunds/new/"
+
+
+def test_the_order_page_shows_the_refunds_panel(seller_client, seller, shipped_order):
+    make_refund(shipped_order, seller, amount="5.00")
+
+    page = seller_client.get(f"/orders/{shipped_order.pk}/").content.decode()
+
+    assert 'data-testid="refunds-panel"' in page
+    assert _form_url(shipped_order) in page
+    assert 'data-testid="refunded-amount">5.00 EUR' in page
+    assert 'data-testid="refundable-amount">25.45 EUR' in page
+    assert 'data-testid="order-refund"' in page
+
+
+def test_the_panel_offers_no_refund_before_shipment(seller_client, order):
+    page = seller_client.get(f"/orders/{order.pk}/").content.decode()
+
+    assert _form_url(order) not in page
+    assert "has not been shipped" in page
+
+
+def test_the_panel_offers_no_refund_once_everything_is_refunded(
+    seller_client, seller, shipped_order
+):
+    make_refund(shipped_order, seller, amount="25.50", shipping="4.95")
+
+    page = seller_client.get(f"/orders/{shipped_order.pk}/").content.decode()
+
+    assert 'data-testid="refund-button"' not in page
+
+
+def test_the_refund_form_lists_the_lines_with_what_remains(seller_client, shipped_order):
+    response = seller_client.get(_form_url(shipped_order))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    for line in shipped_order.lines.all():
+        assert f'data-refund-line="{line.pk}"' in page
+    assert "js/refunds.js" in page
+    assert 'data-preview-url="/api/v1/orders/' in page
+
+
+def test_submitting_the_form_creates_the_refund_and_returns_to_the_order(
+    seller_client, shipped_order
+):
+    book = lines_of(shipped_order)["SKU-1"]
+
+    response = seller_client.post(
+        _form_url(shipped_order),
+        {"reason": "customer_return", f"line_{book.pk}_quantity": "1", "shipping_amount": "4.95"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/orders/{shipped_order.pk}/"
+    refund = Refund.objects.get()
+    assert refund.total_amount == refund.shipping_amount + book.unit_price
+
+
+def test_the_form_accepts_a_decimal_comma(seller_client, shipped_order):
+    seller_client.cookies["django_language"] = "es"
+
+    response = seller_client.post(
+        _form_url(shipped_order), {"reason": "goodwill", "amount": "2,50"}
+    )
+
+    assert response.status_code == 302
+    assert str(Refund.objects.get().total_amount) == "2.50"
+
+
+def test_a_refused_refund_is_shown_next_to_the_form_and_nothing_is_written(
+    seller_client, shipped_order
+):
+    response = seller_client.post(
+        _form_url(shipped_order), {"reason": "goodwill", "shipping_amount": "5.00"}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "more than what remains refundable" in page
+    assert "At most 4.95 EUR of the shipping remains refundable." in page
+    assert not Refund.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"reason": "", "amount": "1.00"}, "This field is required."),
+        ({"reason": "goodwill", "amount": "1.001"}, "decimal places"),
+        ({"reason": "goodwill", "amount": "abc"}, "Enter a number."),
+        ({"reason": "goodwill"}, "Say what to refund"),
+        ({"reason": "goodwill", "amount": "-1"}, "Must be greater than zero."),
+    ],
+)
+def test_invalid_input_comes_back_with_the_error(seller_client, shipped_order, data, message):
+    response = seller_client.post(_form_url(shipped_order), data)
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Refund.objects.exists()
+
+
+def test_the_preview_button_shows_the_breakdown_without_javascript(seller_client, shipped_order):
+    book = lines_of(shipped_order)["SKU-1"]
+
+    response = seller_client.post(
+        _form_url(shipped_order),
+        {"preview": "1", "reason": "", f"line_{book.pk}_quantity": "1", "shipping_amount": "4.95"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="preview-total">14.95<' in page
+    assert 'data-testid="preview-remaining">15.50<' in page
+    assert not Refund.objects.exists()
+
+
+def test_a_window_that_ended_is_explained_on_the_form(seller_client, shop):
+    order = OrderFactory.shipped(shop=shop, days_ago=210)
+
+    get = seller_client.get(_form_url(order))
+    post = seller_client.post(_form_url(order), {"reason": "goodwill", "amount": "1.00"})
+
+    assert "can no longer be refunded" in get.content.decode()
+    assert post.status_code == 400
+    assert not Refund.objects.exists()
+
+
+def test_the_refund_page_shows_its_lines(seller_client, seller, shipped_order):
+    refund = make_refund(shipped_order, seller, lines=[("SKU-2", 1, None)]).refund
+
+    page = seller_client.get(f"/refunds/{refund.pk}/").content.decode()
+
+    assert "Taza" in page
+    assert "5.50" in page
+
+
+def test_the_list_filters_by_state_order_and_dates(seller_client, seller, shop, shipped_order):
+    other = OrderFactory.shipped(shop=shop, reference="NOR-7777")
+    make_refund(shipped_order, seller, amount="1.00")
+    old = make_refund(other, seller, amount="2.00").refund
+    Refund.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=30))
+    week_ago = (timezone.now() - timedelta(days=7)).date().isoformat()
+
+    by_order = seller_client.get("/refunds/?order=7777").content.decode()
+    by_state = seller_client.get("/refunds/?state=refunded").content.decode()
+    recent = seller_client.get(f"/refunds/?created_after={week_ago}").content.decode()
+    older = seller_client.get(f"/refunds/?created_before={week_ago}").content.decode()
+
+    assert by_order.count('data-testid="refund-row"') == 1 and "NOR-7777" in by_order
+    assert by_state.count('data-testid="refund-row"') == 0
+    assert recent.count('data-testid="refund-row"') == 1 and "NOR-5001" in recent
+    assert older.count('data-testid="refund-row"') == 1 and "NOR-7777" in older
+
+
+def test_the_menu_links_the_refunds_list(seller_client):
+    page = seller_client.get("/refunds/").content.decode()
+
+    assert 'href="/refunds/"' in page
+
+
+def test_pages_need_a_login(client, shipped_order):
+    response = client.get(_form_url(shipped_order))
+
+    assert response.status_code == 302
