@@ -1,10 +1,11 @@
 """REST API for quality statistics: the seller's own shop, and every shop for operators."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sellerdesk.api.fields import money_field
 from sellerdesk.api.views import get_or_404
 from sellerdesk.tenancy import IsOperator, SellerScopedAPI
 from shops.models import Shop
@@ -34,10 +35,44 @@ PERIOD_PARAMETER = OpenApiParameter(
 # --- Output ----------------------------------------------------------------------------------
 
 
+class AmountOutput(serializers.Serializer):
+    currency = serializers.CharField()
+    amount = money_field()
+
+
+def _rate_field(**kwargs):
+    return serializers.FloatField(allow_null=True, **kwargs)
+
+
 class PeriodNumbersOutput(serializers.Serializer):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
     orders_shipped = serializers.IntegerField()
+    orders_refunded = serializers.IntegerField(
+        help_text="Orders with a refund that is not refused."
+    )
+    refunds_count = serializers.IntegerField()
+    refund_rate = _rate_field(help_text="orders_refunded ÷ orders_shipped; null without shipments.")
+    refunded_amounts = serializers.SerializerMethodField(
+        help_text="Sum of the refunds that are not refused, per currency."
+    )
+
+    @extend_schema_field(AmountOutput(many=True))
+    def get_refunded_amounts(self, numbers) -> list:
+        return AmountOutput(
+            [
+                {"currency": currency, "amount": amount}
+                for currency, amount in sorted(numbers.refunded_amounts.items())
+            ],
+            many=True,
+        ).data
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        for name, value in data.items():
+            if isinstance(value, float):
+                data[name] = round(value, 4)
+        return data
 
 
 class QualityStatsOutput(serializers.Serializer):

@@ -3,7 +3,9 @@
 The orders demo has about twenty orders per shop: enough for every state on screen, too few
 for a daily chart to have a shape. This adds, per demo shop, orders shipped on most days of
 the last 90 days (fewer at weekends), already delivered and closed as the order cycle would
-have left them, so statistics have a history to compare periods with.
+have left them, so statistics have a history to compare periods with; and on about one in ten
+of them a partial refund a few days after shipment (most paid, some refused), through the
+refunds app's services, then dated back to when it happened.
 
 Deterministic (one seeded random generator per shop) and idempotent (keyed on the reference
 `<CODE>-H<number>`): running it again creates nothing new.
@@ -20,8 +22,13 @@ from django.utils.translation import gettext as _
 from orders.demo import CARRIERS, CATALOGUES, EMAIL_DOMAINS, FIRST_NAMES, SURNAMES
 from orders.models import Order, OrderState
 from orders.services import LineInput, order_import
-from shops.demo import DEMO_SHOPS
-from shops.models import Shop
+from refunds.calculations import RefundRequest
+from refunds.models import Refund
+from refunds.reasons import RefundReason
+from refunds.services import refund_confirm, refund_create, refund_refuse
+from sellerdesk.money import quantize
+from shops.demo import DEMO_OPERATOR, DEMO_SHOPS
+from shops.models import Shop, User
 
 HISTORY_DAYS = 92
 
@@ -74,6 +81,46 @@ def history_orders(shop_code: str, now: datetime) -> list[dict]:
     return orders
 
 
+def _history_refunds(shop: Shop, orders: list[Order], now: datetime) -> int:
+    """About one history order in ten gets a partial refund a few days after shipment."""
+    seller = User.objects.filter(shop=shop).order_by("pk").first()
+    operator = User.objects.filter(username=DEMO_OPERATOR).first()
+    rng = random.Random(f"sellerdesk-demo-history-refunds-{shop.code}")
+    keys = {order.pk: f"stats-demo-{order.reference}" for order in orders}
+    done = set(
+        Refund.objects.filter(shop=shop, idempotency_key__in=keys.values()).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    created = 0
+    for order in orders:
+        # Every order takes the same draws, refunded or not, so a second run decides the same.
+        draw, delay_days, outcome = rng.random(), rng.uniform(0.5, 9), rng.random()
+        reason = rng.choice(RefundReason.values)
+        if draw > 0.1 or keys[order.pk] in done:
+            continue
+        refund = refund_create(
+            order=order,
+            reason=reason,
+            request=RefundRequest(amount=quantize(order.items_amount * Decimal("0.5"))),
+            acting_user=seller,
+            idempotency_key=keys[order.pk],
+            request_hash=keys[order.pk],
+        ).refund
+        if outcome < 0.6:
+            refund_confirm(refund=refund, acting_user=operator)
+        elif outcome < 0.7:
+            refund_refuse(
+                refund=refund, acting_user=operator, reason="El producto no llegó a devolverse."
+            )
+        # Back to when it happened: the services stamp the current time.
+        Refund.objects.filter(pk=refund.pk).update(
+            created_at=min(order.shipped_at + timedelta(days=delay_days), now)
+        )
+        created += 1
+    return created
+
+
 def load_demo(stdout) -> None:
     now = timezone.now().replace(second=0, microsecond=0)
     for shop_spec in DEMO_SHOPS:
@@ -103,7 +150,19 @@ def load_demo(stdout) -> None:
             # The import takes no shipment: the marketplace's history carries it.
             Order.objects.filter(pk=order.pk).update(**shipment)
             created += 1
+        history = list(
+            Order.objects.filter(shop=shop, reference__in=references).order_by("reference")
+        )
+        refunds = _history_refunds(shop, history, now)
         stdout.write(
-            _("History orders of %(shop)s: %(created)d created, %(existing)d already there.")
-            % {"shop": shop.code, "created": created, "existing": len(existing)}
+            _(
+                "History of %(shop)s: %(created)d orders created (%(existing)d already there), "
+                "%(refunds)d refunds."
+            )
+            % {
+                "shop": shop.code,
+                "created": created,
+                "existing": len(existing),
+                "refunds": refunds,
+            }
         )

@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -75,8 +76,7 @@ class Tile:
 def _trend(current, previous, *, lower_is_better: bool | None) -> tuple[str, bool | None]:
     if current is None or previous is None:
         return "", None
-    if isinstance(current, timedelta):
-        current, previous = current.total_seconds(), previous.total_seconds()
+    current, previous = _sort_key(current), _sort_key(previous)
     if current == previous:
         return "flat", None
     trend = "up" if current > previous else "down"
@@ -123,19 +123,71 @@ def dashboard_tiles(stats: QualityStats) -> list[Tile]:
             lower_is_better=None,
         ),
     ]
+    created_filter = {
+        "created_after": period.first_day.isoformat(),
+        "created_before": period.last_day.isoformat(),
+    }
+    tiles += [
+        _period_tile(
+            "refund_rate",
+            _("Refund rate"),
+            stats,
+            "refund_rate",
+            format_rate,
+            _url("refund-list", **created_filter),
+            lower_is_better=True,
+            hint=_("orders refunded ÷ orders shipped"),
+        ),
+        _period_tile(
+            "refunded_amount",
+            _("Refunded"),
+            stats,
+            "refunded_amounts",
+            format_money,
+            _url("refund-list", **created_filter),
+            lower_is_better=True,
+            hint=_("refused refunds do not count"),
+        ),
+    ]
     return tiles
+
+
+def _money_format(currency: str):
+    def display(value) -> str:
+        if value is None:
+            return DASH
+        return f"{number_format(value, decimal_pos=2, force_grouping=True)} {currency}"
+
+    return display
 
 
 def dashboard_charts(series: DailySeries) -> list:
     days = series.days
-    return [
+    rendered = [
         charts.bar_chart(
             chart_id="chart-orders-shipped",
             title=_("Orders shipped per day"),
             days=days,
             series=[charts.Series(_("Orders shipped"), series.orders_shipped)],
         ),
+        charts.bar_chart(
+            chart_id="chart-refunds",
+            title=_("Refunds per day"),
+            days=days,
+            series=[charts.Series(_("Refunds"), series.refunds_count)],
+        ),
     ]
+    for currency, amounts in series.refunded_amounts.items():
+        rendered.append(
+            charts.line_chart(
+                chart_id=f"chart-refunded-{currency.lower()}",
+                title=_("Refunded per day (%(currency)s)") % {"currency": currency},
+                days=days,
+                series=[charts.Series(_("Refunded"), amounts)],
+                value_format=_money_format(currency),
+            )
+        )
+    return rendered
 
 
 # --- The operator's overview -------------------------------------------------------------------
@@ -162,6 +214,20 @@ def overview_columns() -> list[Column]:
             lambda stats: stats.current.orders_shipped,
             format_count,
             previous=lambda stats: stats.previous.orders_shipped,
+        ),
+        Column(
+            "refund_rate",
+            _("Refund rate"),
+            lambda stats: stats.current.refund_rate,
+            format_rate,
+            previous=lambda stats: stats.previous.refund_rate,
+        ),
+        Column(
+            "refunded_amount",
+            _("Refunded"),
+            lambda stats: stats.current.refunded_amounts,
+            format_money,
+            previous=lambda stats: stats.previous.refunded_amounts,
         ),
     ]
 
@@ -217,6 +283,6 @@ def overview_rows(every_shop: list[QualityStats], *, ordering: str) -> list[Over
 def _sort_key(value):
     if isinstance(value, timedelta):
         return value.total_seconds()
-    if isinstance(value, dict):  # amounts per currency
-        return sum(value.values(), Decimal(0))
+    if isinstance(value, dict):  # amounts per currency: the default currency's comes first
+        return (value.get(settings.DEFAULT_CURRENCY, Decimal(0)), sum(value.values(), Decimal(0)))
     return value

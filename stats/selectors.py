@@ -12,15 +12,22 @@ each conditional aggregate then applies the exact bounds of the row's shop, per 
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from orders.models import Order
+from refunds.models import Refund
+from sellerdesk.money import quantize
 from sellerdesk.tenancy import ALL_SHOPS
 from shops.models import Shop
 from stats.periods import Period, period_bounds
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
 
 
 @dataclass
@@ -30,6 +37,15 @@ class PeriodNumbers:
     start: datetime
     end: datetime
     orders_shipped: int = 0
+    # Refunds that count (not REFUSED) created in the period.
+    orders_refunded: int = 0
+    refunds_count: int = 0
+    refunded_amounts: dict[str, Decimal] = field(default_factory=dict)  # by currency
+
+    @property
+    def refund_rate(self) -> float | None:
+        """Orders with a refund ÷ orders shipped in the period (None without shipments)."""
+        return _ratio(self.orders_refunded, self.orders_shipped)
 
 
 @dataclass
@@ -105,8 +121,57 @@ def _orders_shipped(scope: _Scope) -> dict[int, dict]:
     return _by_shop(rows)
 
 
+# --- Refunds: rate and amount ------------------------------------------------------------------
+
+
+def _refunds(scope: _Scope) -> dict[int, dict]:
+    """Refunds that count (not REFUSED) created in the period: orders, number, amount.
+
+    Grouped by shop and currency (amounts of different currencies never add up); an order
+    has one currency, so its shop's refunded orders are the sum over its currencies.
+    """
+    aggregates = {}
+    for prefix, previous in (("current", False), ("previous", True)):
+        when = scope.within("created_at", previous=previous)
+        aggregates.update(
+            {
+                f"{prefix}_orders": Count("order", distinct=True, filter=when),
+                f"{prefix}_count": Count("pk", filter=when),
+                f"{prefix}_amount": Sum("total_amount", filter=when),
+            }
+        )
+    rows = (
+        Refund.objects.for_shop(scope.tenant)
+        .counting()
+        .filter(scope.span("created_at"))
+        .values("shop_id", "currency")
+        .order_by()
+        .annotate(**aggregates)
+    )
+    by_shop: dict[int, dict] = {}
+    for row in rows:  # one row per shop and currency
+        totals = by_shop.setdefault(
+            row["shop_id"],
+            {
+                "current_orders": 0,
+                "current_count": 0,
+                "previous_orders": 0,
+                "previous_count": 0,
+                "current_amounts": {},
+                "previous_amounts": {},
+            },
+        )
+        for prefix in ("current", "previous"):
+            totals[f"{prefix}_orders"] += row[f"{prefix}_orders"]
+            totals[f"{prefix}_count"] += row[f"{prefix}_count"]
+            if row[f"{prefix}_amount"] is not None and row[f"{prefix}_count"]:
+                totals[f"{prefix}_amounts"][row["currency"]] = quantize(row[f"{prefix}_amount"])
+    return by_shop
+
+
 def _compute(scope: _Scope) -> list[QualityStats]:
     orders = _orders_shipped(scope)
+    refunds = _refunds(scope)
     results = []
     for shop in scope.shops:
         period = scope.period_of(shop)
@@ -115,6 +180,11 @@ def _compute(scope: _Scope) -> list[QualityStats]:
         shipped = orders.get(shop.pk, {})
         current.orders_shipped = shipped.get("current", 0)
         previous.orders_shipped = shipped.get("previous", 0)
+        refunded = refunds.get(shop.pk, {})
+        for prefix, numbers in (("current", current), ("previous", previous)):
+            numbers.orders_refunded = refunded.get(f"{prefix}_orders", 0)
+            numbers.refunds_count = refunded.get(f"{prefix}_count", 0)
+            numbers.refunded_amounts = refunded.get(f"{prefix}_amounts", {})
         results.append(
             QualityStats(
                 shop=shop, period=period, current=current, previous=previous, now=scope.now
@@ -143,6 +213,9 @@ class DailySeries:
 
     days: list[date]
     orders_shipped: list[int]
+    refunds_count: list[int]
+    # Refunded amounts per day in each currency that has refunds in the period.
+    refunded_amounts: dict[str, list[Decimal]]
 
 
 def _per_day(queryset, field_name: str, tz, **aggregates) -> dict[date, dict]:
@@ -167,7 +240,27 @@ def daily_series(*, shop: Shop, period: Period) -> DailySeries:
         period.tz,
         count=Count("pk"),
     )
+    refund_rows = (
+        Refund.objects.for_shop(shop)
+        .counting()
+        .filter(created_at__gte=period.start, created_at__lt=period.end)
+        .annotate(day=TruncDate("created_at", tzinfo=period.tz))
+        .values("day", "currency")
+        .order_by("day")
+        .annotate(count=Count("pk"), amount=Sum("total_amount"))
+    )
+    refunds_count = dict.fromkeys(days, 0)
+    refunded_amounts: dict[str, dict[date, Decimal]] = {}
+    for row in refund_rows:
+        refunds_count[row["day"]] += row["count"]
+        by_day = refunded_amounts.setdefault(row["currency"], dict.fromkeys(days, Decimal("0.00")))
+        by_day[row["day"]] = quantize(row["amount"])
     return DailySeries(
         days=days,
         orders_shipped=[shipped.get(day, {}).get("count", 0) for day in days],
+        refunds_count=[refunds_count[day] for day in days],
+        refunded_amounts={
+            currency: [by_day[day] for day in days]
+            for currency, by_day in sorted(refunded_amounts.items())
+        },
     )

@@ -1,6 +1,7 @@
 """A fixed clock and helpers to build a shop's history at known times."""
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -33,4 +34,20 @@ def shipped_order(shop, shipped_at: datetime, **kwargs):
     kwargs.setdefault("created_at", shipped_at - timedelta(days=1))
     return OrderFactory(
         shop=shop, state=OrderState.SHIPPED, accepted_at=shipped_at, shipped_at=shipped_at, **kwargs
+    )
+
+
+def refund(order, total: str, created_at: datetime, *, state: str = "PENDING"):
+    """A refund as the refunds app stores it, at a known time (the services stamp `now`)."""
+    from refunds.models import Refund
+    from refunds.reasons import RefundReason
+
+    return Refund.objects.create(
+        order=order,
+        shop=order.shop,
+        state=state,
+        reason=RefundReason.values[0],
+        currency=order.currency,
+        total_amount=Decimal(total),
+        created_at=created_at,
     )

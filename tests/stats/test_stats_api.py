@@ -128,3 +128,22 @@ def test_the_operator_list_runs_a_constant_number_of_queries_however_many_shops(
 
     assert len(body) == 7
     assert len(many) == len(few)
+
+
+def test_refund_numbers_are_rates_and_money_strings_per_currency(api, shop):
+    from tests.stats.conftest import refund
+
+    period = period_bounds(period="7d", tz=shop.tzinfo)
+    orders = [shipped_order(shop, period.start) for _ in range(3)]
+    refund(orders[0], "12.50", period.start)
+
+    current = api.get("/api/v1/stats/?period=7d").json()["current"]
+
+    assert current["orders_refunded"] == 1
+    assert current["refunds_count"] == 1
+    assert current["refund_rate"] == 0.3333
+    assert current["refunded_amounts"] == [{"currency": "EUR", "amount": "12.50"}]
+
+
+def test_without_shipments_the_rates_are_null(api):
+    assert api.get("/api/v1/stats/").json()["current"]["refund_rate"] is None

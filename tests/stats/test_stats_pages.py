@@ -104,3 +104,20 @@ def test_the_dashboard_runs_a_constant_number_of_queries(seller_client, shop):
 
     assert response.status_code == 200
     assert len(many) == len(few)
+
+
+def test_the_refund_tiles_link_to_the_refunds_of_the_period(seller_client, shop):
+    from tests.stats.conftest import refund
+
+    period = period_bounds(period="30d", tz=shop.tzinfo)
+    order = shipped_order(shop, period.start)
+    counted = refund(order, "8.00", period.start)
+    html = seller_client.get("/dashboard/?period=30d").content.decode()
+    url = _tile(html, "refund_rate").group(1).replace("&amp;", "&")
+
+    assert url == (
+        f"/refunds/?created_after={period.first_day.isoformat()}"
+        f"&created_before={period.last_day.isoformat()}"
+    )
+    assert "8.00 EUR" in _tile(html, "refunded_amount").group(2)
+    assert f"/refunds/{counted.pk}/" in seller_client.get(url).content.decode()
