@@ -1,14 +1,19 @@
-"""Run every benchmark in this folder: `make bench` (PostgreSQL, separate *_bench databases)."""
+"""Run every bench/bench_*.py in its own process (each sets Django up its own way)."""
 
-import pathlib
-import runpy
+import subprocess
 import sys
+from pathlib import Path
 
-for path in sorted(pathlib.Path(__file__).parent.glob("bench_*.py")):
-    print(f"\n=== {path.stem}")
-    sys.argv = [str(path)]
-    try:
-        runpy.run_path(str(path), run_name="__main__")
-    except SystemExit as exit_:
-        if exit_.code not in (0, None):
-            raise
+
+def main() -> int:
+    here = Path(__file__).resolve().parent
+    failures = 0
+    for script in sorted(here.glob("bench_*.py")):
+        print(f"=== {script.name}", flush=True)
+        completed = subprocess.run([sys.executable, str(script)], cwd=here.parent, check=False)
+        failures += completed.returncode != 0
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -8,6 +8,9 @@ plans PostgreSQL picks, so a missing index shows up as a Seq Scan.
 import os
 import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 ORDERS = int(os.environ.get("BENCH_ORDERS", "200000"))
 

@@ -201,6 +201,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "refunds.tasks.notify_pending_refund_notifications",
         "schedule": timedelta(minutes=env_int("REFUND_NOTIFICATIONS_EVERY_MINUTES", 10, minimum=1)),
     },
+    "flag-reply-deadlines": {
+        "task": "messaging.tasks.flag_reply_deadlines",
+        "schedule": timedelta(minutes=env_int("REPLY_DEADLINE_JOB_MINUTES", 5, minimum=1)),
+    },
+    "remind-waiting-incidents": {
+        "task": "incidents.tasks.remind_waiting_incidents",
+        "schedule": timedelta(minutes=env_int("REMIND_INCIDENTS_EVERY_MINUTES", 60, minimum=1)),
+    },
 }
 
 # --- Domain ------------------------------------------------------------------------------------
@@ -208,6 +216,10 @@ AUTO_RECEIVE_DAYS = env_int("AUTO_RECEIVE_DAYS", 15, minimum=1)
 AUTO_CLOSE_DAYS = env_int("AUTO_CLOSE_DAYS", 30, minimum=1)
 REPLY_DEADLINE_HOURS = env_int("REPLY_DEADLINE_HOURS", 48, minimum=1)
 REPLY_DUE_SOON_HOURS = env_int("REPLY_DUE_SOON_HOURS", 12, minimum=1)
+# Attachments: per file, per message (all files together) and how many files a message may carry.
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+ATTACHMENT_MAX_MESSAGE_BYTES = env_int("ATTACHMENT_MAX_MESSAGE_BYTES", 30 * 1024 * 1024, minimum=1)
+ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 10, minimum=1)
 INCIDENT_REMINDER_HOURS = env_int("INCIDENT_REMINDER_HOURS", 24, minimum=1)
 REFUND_WINDOW_DAYS = env_int("REFUND_WINDOW_DAYS", 200, minimum=1)
 # Quality statistics: the operator's overview highlights shops past any of these.
@@ -243,14 +255,14 @@ REST_FRAMEWORK = {
 }
 
 
-def _api_choices(path: str):
-    """The API's lower-case spelling of a TextChoices class, with its labels, as drf-spectacular
-    hashes it (value and label), so that ENUM_NAME_OVERRIDES matches the fields' enums."""
+def _api_enum(choices_path: str):
+    """An enum as the API spells it (lower-case values, the model's labels), for naming it in
+    the schema: drf-spectacular matches an override on its values *and* labels."""
 
     def choices():
         from django.utils.module_loading import import_string
 
-        return [(value.lower(), label) for value, label in import_string(path).choices]
+        return [(value.lower(), label) for value, label in import_string(choices_path).choices]
 
     return choices
 
@@ -268,9 +280,16 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "OrderStateEnum": _api_choices("orders.models.OrderState"),
-        "RefundStateEnum": _api_choices("refunds.models.RefundState"),
+        "OrderStateEnum": _api_enum("orders.models.OrderState"),
+        "RefundStateEnum": _api_enum("refunds.models.RefundState"),
         "RefundReasonEnum": "refunds.reasons.RefundReason",
+        "MessageSideEnum": "messaging.models.SIDES_API",
+        "ParticipantEnum": "messaging.models.PARTICIPANTS_API",
+        "IncidentStateEnum": _api_enum("incidents.models.IncidentState"),
+        "IncidentOpenedByEnum": _api_enum("incidents.models.IncidentOpenedBy"),
+        "IncidentEventKindEnum": "incidents.models.IncidentEventKind",
+        "IncidentOpenReasonEnum": "incidents.reasons.open_reason_choices",
+        "IncidentCloseReasonEnum": "incidents.reasons.close_reason_choices",
     },
 }
 

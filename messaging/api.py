@@ -1,0 +1,442 @@
+"""REST API for threads, messages, attachments and reasons (seller and operator endpoints)."""
+
+import django_filters
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from messaging import selectors, services
+from messaging.filters import ThreadFilter
+from messaging.models import PARTICIPANTS_API, Attachment, DeadlineStatus, ReasonKind, Side, Thread
+from messaging.views import attachment_response
+from orders.selectors import order_list
+from sellerdesk.api.fields import LowerChoiceField
+from sellerdesk.api.pagination import CursorPagination
+from sellerdesk.api.views import get_or_404
+from sellerdesk.errors import DomainError
+from sellerdesk.idempotency import idempotent
+from sellerdesk.tenancy import ALL_SHOPS, IsOperator, SellerScopedAPI
+
+# Plain values as labels: the OpenAPI enums are named once (ENUM_NAME_OVERRIDES).
+PARTICIPANTS = PARTICIPANTS_API
+INCOMING_AUTHORS = PARTICIPANTS_API
+SIDES = [(side, side.lower()) for side in Side.values]
+
+# --- Output ----------------------------------------------------------------------------------
+
+
+class AttachmentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    filename = serializers.CharField()
+    size = serializers.IntegerField()
+    content_type = serializers.CharField()
+    download_url = serializers.SerializerMethodField()
+
+    def get_download_url(self, attachment) -> str:
+        request = self.context["request"]
+        name = (
+            "api-attachment-download"
+            if request.user.shop_id is not None
+            else "api-operator-attachment-download"
+        )
+        return request.build_absolute_uri(reverse(name, args=[attachment.pk]))
+
+
+class MessageOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    author = LowerChoiceField(choices=SIDES)
+    author_user = serializers.CharField(source="author_user.username", default=None)
+    to = serializers.ListField(source="recipients", child=serializers.CharField())
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    attachments = AttachmentOutput(many=True)
+
+
+class OrderRefOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+
+
+class NoReplyNeededOutput(serializers.Serializer):
+    reason = serializers.CharField(source="no_reply_needed_reason")
+    at = serializers.DateTimeField(source="no_reply_needed_at")
+
+
+class ThreadListOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    shop = serializers.CharField(source="shop.code")
+    order = OrderRefOutput(allow_null=True)
+    customer = serializers.CharField(source="order.customer_name", default=None)
+    subject = serializers.CharField()
+    reason = serializers.CharField(source="reason.code")
+    reason_label = serializers.CharField(source="reason.label")
+    participants = serializers.ListField(child=serializers.CharField())
+    unread = serializers.BooleanField()
+    last_message_at = serializers.DateTimeField()
+    last_message_author = LowerChoiceField(choices=SIDES)
+    reply_needed_since = serializers.DateTimeField()
+    reply_due_at = serializers.DateTimeField()
+    deadline_status = serializers.ChoiceField(choices=DeadlineStatus.choices)
+    no_reply_needed = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    @extend_schema_field(NoReplyNeededOutput(allow_null=True))
+    def get_no_reply_needed(self, thread):
+        if thread.no_reply_needed_at is None:
+            return None
+        return NoReplyNeededOutput(thread).data
+
+
+class ThreadDetailOutput(ThreadListOutput):
+    messages = MessageOutput(many=True)
+
+
+class ReasonOutput(serializers.Serializer):
+    code = serializers.CharField()
+    kind = serializers.CharField()
+    label = serializers.CharField()
+
+
+# --- Input -----------------------------------------------------------------------------------
+
+
+def attachments_field():
+    return serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, max_length=50
+    )
+
+
+class OrderThreadStartInput(serializers.Serializer):
+    recipient = serializers.ChoiceField(choices=PARTICIPANTS)
+    reason = serializers.CharField(max_length=50)
+    subject = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    body = serializers.CharField(max_length=services.MAX_BODY_LENGTH)
+    attachments = attachments_field()
+
+
+class OperatorThreadStartInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=50)
+    subject = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    body = serializers.CharField(max_length=services.MAX_BODY_LENGTH)
+    attachments = attachments_field()
+
+
+class MessageInput(serializers.Serializer):
+    body = serializers.CharField(max_length=services.MAX_BODY_LENGTH)
+    to = serializers.ListField(
+        child=serializers.ChoiceField(choices=PARTICIPANTS),
+        required=False,
+        help_text=_("Recipients; by default the thread's participants."),
+    )
+    attachments = attachments_field()
+
+
+class NoReplyNeededInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class ImportedThreadInput(serializers.Serializer):
+    author = serializers.ChoiceField(choices=INCOMING_AUTHORS)
+    reason = serializers.CharField(max_length=50)
+    subject = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    body = serializers.CharField(max_length=services.MAX_BODY_LENGTH)
+    sent_at = serializers.DateTimeField(required=False)
+    attachments = attachments_field()
+
+    def validate_sent_at(self, value):
+        if value > timezone.now():
+            raise serializers.ValidationError(_("This date is in the future."))
+        return value
+
+
+class ImportedMessageInput(serializers.Serializer):
+    author = serializers.ChoiceField(choices=INCOMING_AUTHORS)
+    body = serializers.CharField(max_length=services.MAX_BODY_LENGTH)
+    sent_at = serializers.DateTimeField(required=False)
+    attachments = attachments_field()
+
+    validate_sent_at = ImportedThreadInput.validate_sent_at
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _thread_response(request, shop, thread_id, status_code=status.HTTP_200_OK) -> Response:
+    thread = selectors.thread_detail_queryset(shop=shop).get(pk=thread_id)
+    return Response(
+        ThreadDetailOutput(thread, context={"request": request}).data, status=status_code
+    )
+
+
+def _message_response(request, message) -> Response:
+    message = (
+        message.__class__.objects.select_related("author_user")
+        .prefetch_related("attachments")
+        .get(pk=message.pk)
+    )
+    return Response(
+        MessageOutput(message, context={"request": request}).data, status=status.HTTP_201_CREATED
+    )
+
+
+class ThreadPagination(CursorPagination):
+    ordering = ("-last_message_at", "-id")
+
+
+MULTIPART = ["application/json", "multipart/form-data"]
+
+# --- Seller endpoints ------------------------------------------------------------------------
+
+
+class ThreadListApi(SellerScopedAPI, generics.ListAPIView):
+    """The shop's threads, newest activity first. POST starts a thread with the operator that
+    is not about an order."""
+
+    serializer_class = ThreadListOutput
+    filterset_class = ThreadFilter
+    pagination_class = ThreadPagination
+
+    def get_queryset(self):
+        return selectors.thread_list(shop=self.shop)
+
+    @extend_schema(
+        request={
+            "application/json": OperatorThreadStartInput,
+            "multipart/form-data": OperatorThreadStartInput,
+        },
+        responses={201: ThreadDetailOutput},
+    )
+    @idempotent
+    def post(self, request):
+        data = _valid(OperatorThreadStartInput, request)
+        thread = services.thread_start(
+            shop=self.shop,
+            order=None,
+            reason_code=data["reason"],
+            subject=data["subject"],
+            body=data["body"],
+            to_customer=False,
+            to_operator=True,
+            acting_user=request.user,
+            attachments=data["attachments"],
+        )
+        return _thread_response(request, self.shop, thread.pk, status.HTTP_201_CREATED)
+
+
+class ThreadDetailApi(SellerScopedAPI, generics.RetrieveAPIView):
+    """One thread with its messages and their attachments (reading it does not mark it read:
+    POST .../read/ does)."""
+
+    serializer_class = ThreadDetailOutput
+
+    def get_queryset(self):
+        return selectors.thread_detail_queryset(shop=self.shop)
+
+
+class OrderThreadStartApi(SellerScopedAPI, APIView):
+    """Start a conversation about an order, with the customer or the operator."""
+
+    @extend_schema(
+        request={
+            "application/json": OrderThreadStartInput,
+            "multipart/form-data": OrderThreadStartInput,
+        },
+        responses={201: ThreadDetailOutput},
+    )
+    @idempotent
+    def post(self, request, pk):
+        order = get_or_404(order_list(shop=self.shop), pk=pk)
+        data = _valid(OrderThreadStartInput, request)
+        thread = services.thread_start(
+            shop=self.shop,
+            order=order,
+            reason_code=data["reason"],
+            subject=data["subject"],
+            body=data["body"],
+            to_customer=data["recipient"] == "customer",
+            to_operator=data["recipient"] == "operator",
+            acting_user=request.user,
+            attachments=data["attachments"],
+        )
+        return _thread_response(request, self.shop, thread.pk, status.HTTP_201_CREATED)
+
+
+class ThreadMessageCreateApi(SellerScopedAPI, APIView):
+    """Reply in a thread (clears its reply deadline)."""
+
+    @extend_schema(
+        request={"application/json": MessageInput, "multipart/form-data": MessageInput},
+        responses={201: MessageOutput},
+    )
+    @idempotent
+    def post(self, request, pk):
+        thread = get_or_404(Thread.objects.for_shop(self.shop), pk=pk)
+        data = _valid(MessageInput, request)
+        recipients = set(data.get("to") or thread.participants)
+        message = services.message_post(
+            thread=thread,
+            body=data["body"],
+            to_customer="customer" in recipients,
+            to_operator="operator" in recipients,
+            acting_user=request.user,
+            attachments=data["attachments"],
+        )
+        return _message_response(request, message)
+
+
+@extend_schema(request=None, responses=ThreadDetailOutput)
+class ThreadReadApi(SellerScopedAPI, APIView):
+    """Mark the thread read for the shop."""
+
+    def post(self, request, pk):
+        thread = get_or_404(Thread.objects.for_shop(self.shop), pk=pk)
+        services.thread_mark_read(thread=thread, acting_user=request.user)
+        return _thread_response(request, self.shop, thread.pk)
+
+
+@extend_schema(request=NoReplyNeededInput, responses=ThreadDetailOutput)
+class ThreadNoReplyNeededApi(SellerScopedAPI, APIView):
+    """No reply is needed: clears the deadline, recorded with the reason for the operator."""
+
+    def post(self, request, pk):
+        thread = get_or_404(Thread.objects.for_shop(self.shop), pk=pk)
+        data = _valid(NoReplyNeededInput, request)
+        services.thread_mark_no_reply_needed(
+            thread=thread, reason=data["reason"], acting_user=request.user
+        )
+        return _thread_response(request, self.shop, thread.pk)
+
+
+@extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+class AttachmentDownloadApi(SellerScopedAPI, APIView):
+    """The file itself, always as a download."""
+
+    def get(self, request, pk):
+        return attachment_response(get_or_404(Attachment.objects.for_shop(self.shop), pk=pk))
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("kind", enum=ReasonKind.values, default=ReasonKind.MESSAGE.value)]
+)
+class ReasonListApi(SellerScopedAPI, generics.ListAPIView):
+    """Reasons of one kind (`message` by default), labelled in the request's language."""
+
+    serializer_class = ReasonOutput
+    pagination_class = None
+
+    def get_permissions(self):
+        # Operators need the reason list too (to import threads); any signed-in user may read it.
+        return [permission() for permission in generics.ListAPIView.permission_classes]
+
+    def get_queryset(self):
+        kind = self.request.query_params.get("kind") or ReasonKind.MESSAGE
+        if kind not in ReasonKind.values:
+            raise DomainError(
+                _("Unknown reason kind."),
+                code="invalid",
+                fields={
+                    "kind": [
+                        _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(ReasonKind.values)}
+                    ]
+                },
+            )
+        return selectors.reasons_for(kind=kind)
+
+
+# --- Operator endpoints ----------------------------------------------------------------------
+
+
+class OperatorThreadFilter(ThreadFilter):
+    shop = django_filters.CharFilter(field_name="shop__code", label=_("Shop code"))
+
+
+class OperatorThreadListApi(generics.ListAPIView):
+    """Every shop's threads (filter `shop` by code), with the seller's filters."""
+
+    permission_classes = [IsOperator]
+    serializer_class = ThreadListOutput
+    filterset_class = OperatorThreadFilter
+    pagination_class = ThreadPagination
+
+    def get_queryset(self):
+        return selectors.thread_list(shop=ALL_SHOPS)
+
+
+class OperatorThreadDetailApi(generics.RetrieveAPIView):
+    permission_classes = [IsOperator]
+    serializer_class = ThreadDetailOutput
+
+    def get_queryset(self):
+        return selectors.thread_detail_queryset(shop=ALL_SHOPS)
+
+
+class OperatorOrderThreadStartApi(APIView):
+    """The customer or the operator opens a thread on an order (`sent_at` to import one)."""
+
+    permission_classes = [IsOperator]
+
+    @extend_schema(
+        request={
+            "application/json": ImportedThreadInput,
+            "multipart/form-data": ImportedThreadInput,
+        },
+        responses={201: ThreadDetailOutput},
+    )
+    @idempotent
+    def post(self, request, pk):
+        order = get_or_404(order_list(shop=ALL_SHOPS), pk=pk)
+        data = _valid(ImportedThreadInput, request)
+        thread = services.thread_import(
+            order=order,
+            author=data["author"],
+            reason_code=data["reason"],
+            subject=data["subject"],
+            body=data["body"],
+            sent_at=data.get("sent_at"),
+            acting_user=request.user,
+            attachments=data["attachments"],
+        )
+        return _thread_response(request, ALL_SHOPS, thread.pk, status.HTTP_201_CREATED)
+
+
+class OperatorThreadMessageCreateApi(APIView):
+    """A customer or operator message in a thread (`sent_at` to import one written earlier)."""
+
+    permission_classes = [IsOperator]
+
+    @extend_schema(
+        request={
+            "application/json": ImportedMessageInput,
+            "multipart/form-data": ImportedMessageInput,
+        },
+        responses={201: MessageOutput},
+    )
+    @idempotent
+    def post(self, request, pk):
+        thread = get_or_404(Thread.objects.for_shop(ALL_SHOPS), pk=pk)
+        data = _valid(ImportedMessageInput, request)
+        message = services.message_import(
+            thread=thread,
+            author=data["author"],
+            body=data["body"],
+            sent_at=data.get("sent_at"),
+            acting_user=request.user,
+            attachments=data["attachments"],
+        )
+        return _message_response(request, message)
+
+
+@extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+class OperatorAttachmentDownloadApi(APIView):
+    permission_classes = [IsOperator]
+
+    def get(self, request, pk):
+        return attachment_response(get_or_404(Attachment.objects.for_shop(ALL_SHOPS), pk=pk))

@@ -1,0 +1,139 @@
+"""Reads for the inbox, the thread page, the order page and the API, scoped to a shop.
+
+The deadline status is computed in SQL from the stored times and the current time: `deadline_q`
+gives each status as a filter (index-friendly ranges on reply_due_at), and `with_inbox_state`
+turns the same conditions into a CASE for display, so a list and its filter never disagree.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from messaging.models import (
+    INCOMING_SIDES,
+    Attachment,
+    DeadlineStatus,
+    Message,
+    Reason,
+    Thread,
+    unread_q,
+)
+
+# The filter values of `deadline` (API and page): a status, or every thread awaiting a reply.
+AWAITING_REPLY = "awaiting_reply"
+
+
+def deadline_q(status: str, *, now: datetime) -> Q:
+    """Threads whose deadline status is `status` at `now` (or any awaiting status)."""
+    awaiting = Q(reply_needed_since__isnull=False)
+    due_soon_limit = now + timedelta(hours=settings.REPLY_DUE_SOON_HOURS)
+    return {
+        DeadlineStatus.NONE: Q(reply_needed_since__isnull=True),
+        AWAITING_REPLY: awaiting,
+        DeadlineStatus.OVERDUE: awaiting & Q(reply_due_at__lte=now),
+        DeadlineStatus.DUE_SOON: awaiting
+        & Q(reply_due_at__gt=now, reply_due_at__lt=due_soon_limit),
+        DeadlineStatus.OK: awaiting & Q(reply_due_at__gte=due_soon_limit),
+    }[status]
+
+
+def deadline_status_expression(*, now: datetime) -> Case:
+    return Case(
+        When(deadline_q(DeadlineStatus.NONE, now=now), then=Value(DeadlineStatus.NONE.value)),
+        When(deadline_q(DeadlineStatus.OVERDUE, now=now), then=Value(DeadlineStatus.OVERDUE.value)),
+        When(
+            deadline_q(DeadlineStatus.DUE_SOON, now=now), then=Value(DeadlineStatus.DUE_SOON.value)
+        ),
+        default=Value(DeadlineStatus.OK.value),
+        output_field=CharField(),
+    )
+
+
+def with_inbox_state(queryset, *, now: datetime | None = None):
+    """Annotate `deadline_status` and `unread` in the list query itself."""
+    now = now or timezone.now()
+    return queryset.annotate(
+        deadline_status=deadline_status_expression(now=now),
+        unread=ExpressionWrapper(unread_q(), output_field=BooleanField()),
+    )
+
+
+def deadline_status_at(thread: Thread, now: datetime) -> str:
+    """The same rule in Python, for one thread already in memory."""
+    if thread.reply_needed_since is None:
+        return DeadlineStatus.NONE
+    if thread.reply_due_at <= now:
+        return DeadlineStatus.OVERDUE
+    if thread.reply_due_at < now + timedelta(hours=settings.REPLY_DUE_SOON_HOURS):
+        return DeadlineStatus.DUE_SOON
+    return DeadlineStatus.OK
+
+
+def thread_list(*, shop, now: datetime | None = None):
+    """Threads of one shop (ALL_SHOPS for operators), newest activity first."""
+    queryset = Thread.objects.for_shop(shop).select_related("order", "reason", "shop")
+    return with_inbox_state(queryset, now=now).order_by("-last_message_at", "-id")
+
+
+def _messages_prefetch():
+    return Prefetch(
+        "messages",
+        queryset=Message.objects.select_related("author_user")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+        .order_by("created_at", "id"),
+    )
+
+
+def thread_detail_queryset(*, shop, now: datetime | None = None):
+    return (
+        thread_list(shop=shop, now=now)
+        .select_related("no_reply_needed_by")
+        .prefetch_related(_messages_prefetch())
+    )
+
+
+def thread_get(*, shop, pk) -> Thread:
+    """One thread of this shop with its messages; raises Thread.DoesNotExist otherwise."""
+    return thread_detail_queryset(shop=shop).get(pk=pk)
+
+
+def attachment_get(*, shop, pk) -> Attachment:
+    """An attachment of this shop; raises Attachment.DoesNotExist otherwise."""
+    return Attachment.objects.for_shop(shop).get(pk=pk)
+
+
+def reasons_for(*, kind: str):
+    return Reason.objects.active().of_kind(kind)
+
+
+def unread_count(*, shop) -> int:
+    return Thread.objects.for_shop(shop).filter(unread_q()).count()
+
+
+def order_threads(*, order, now: datetime | None = None) -> list[Thread]:
+    """The order's threads, each with its message and unread-message counts, in one query."""
+    incoming_unread = Q(messages__author__in=INCOMING_SIDES) & (
+        Q(shop_last_read_at__isnull=True) | Q(messages__received_at__gt=F("shop_last_read_at"))
+    )
+    queryset = Thread.objects.for_shop(order.shop).filter(order=order).select_related("reason")
+    return list(
+        with_inbox_state(queryset, now=now)
+        .annotate(
+            message_count=Count("messages"),
+            unread_message_count=Count("messages", filter=incoming_unread),
+        )
+        .order_by("-last_message_at", "-id")
+    )

@@ -1,0 +1,291 @@
+"""The seller's message pages: the inbox, a thread, starting a conversation, downloads."""
+
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from messaging import selectors, services
+from messaging.attachments import content_disposition
+from messaging.filters import DEADLINE_CHOICES, PARTICIPANT_CHOICES, ThreadPageFilter
+from messaging.forms import NoReplyNeededForm, ReplyForm, ThreadStartForm
+from messaging.models import Attachment, ReasonKind, Side, Thread
+from orders.models import Order
+from orders.selectors import order_get
+from sellerdesk.errors import DomainError
+from sellerdesk.tenancy import SellerRequired
+
+PAGE_SIZE = 25
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """The file as a download whatever its type, under its safe name, never sniffed or rendered."""
+    try:
+        handle = attachment.open()
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=attachment.content_type)
+    response["Content-Disposition"] = content_disposition(attachment.filename)
+    response["Content-Length"] = str(attachment.size)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _form_errors_from(form, error: DomainError) -> None:
+    """Put a refused service call's message next to the field it concerns."""
+    fields = error.fields or {}
+    if "attachments" in fields and "attachments" in form.fields:
+        # The full message says which file, why, and what is allowed.
+        form.add_error("attachments", str(error.detail))
+        return
+    placed = False
+    for field, field_messages in fields.items():
+        if field in form.fields:
+            for message in field_messages:
+                form.add_error(field, str(message))
+            placed = True
+    if not placed:
+        form.add_error(None, str(error.detail))
+
+
+# --- Inbox -----------------------------------------------------------------------------------
+
+
+def _cursor_encode(thread: Thread) -> str:
+    micros = (thread.last_message_at - EPOCH) // timedelta(microseconds=1)
+    return f"{micros}_{thread.pk}"
+
+
+def _cursor_decode(raw: str | None):
+    try:
+        micros, pk = (int(part) for part in (raw or "").split("_"))
+        return EPOCH + timedelta(microseconds=micros), pk
+    except ValueError:
+        return None
+
+
+def keyset_page(queryset, *, before: str | None, after: str | None, size: int = PAGE_SIZE):
+    """One page of a list ordered by (-last_message_at, -id), found by position, not OFFSET:
+    the same cost on page 1 and on page 10,000. Answers (rows, older cursor, newer cursor)."""
+    older_than, newer_than = _cursor_decode(before), _cursor_decode(after)
+    if newer_than:
+        at, pk = newer_than
+        queryset = queryset.filter(
+            Q(last_message_at__gt=at) | Q(last_message_at=at, pk__gt=pk)
+        ).order_by("last_message_at", "id")
+    elif older_than:
+        at, pk = older_than
+        queryset = queryset.filter(Q(last_message_at__lt=at) | Q(last_message_at=at, pk__lt=pk))
+    rows = list(queryset[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if newer_than:
+        rows.reverse()
+        has_older, has_newer = True, more
+    else:
+        has_older, has_newer = more, bool(older_than)
+    older = _cursor_encode(rows[-1]) if rows and has_older else None
+    newer = _cursor_encode(rows[0]) if rows and has_newer else None
+    return rows, older, newer
+
+
+class ThreadListView(SellerRequired, View):
+    def get(self, request):
+        thread_filter = ThreadPageFilter(
+            request.GET, queryset=selectors.thread_list(shop=self.shop)
+        )
+        rows, older, newer = keyset_page(
+            thread_filter.qs, before=request.GET.get("before"), after=request.GET.get("after")
+        )
+        query = request.GET.copy()
+        for name in ("before", "after"):
+            query.pop(name, None)
+        filtered = any(value for key, value in query.items())
+        return render(
+            request,
+            "messaging/thread_list.html",
+            {
+                "filter": thread_filter,
+                "threads": rows,
+                "older": older,
+                "newer": newer,
+                "query": query.urlencode(),
+                "filtered": filtered,
+                "reasons": selectors.reasons_for(kind=ReasonKind.MESSAGE),
+                "deadline_choices": DEADLINE_CHOICES,
+                "participant_choices": PARTICIPANT_CHOICES,
+                "unread_count": selectors.unread_count(shop=self.shop),
+                "deadline_hours": settings.REPLY_DEADLINE_HOURS,
+                "now": timezone.now(),
+            },
+        )
+
+
+# --- One thread ------------------------------------------------------------------------------
+
+
+def _thread_or_404(shop, pk) -> Thread:
+    try:
+        return selectors.thread_get(shop=shop, pk=pk)
+    except (Thread.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def render_thread_page(request, thread, *, reply_form=None, no_reply_form=None, status=200):
+    read_before = getattr(thread, "previously_read_at", thread.shop_last_read_at)
+    thread_messages = list(thread.messages.all())
+    for message in thread_messages:
+        # Highlight what arrived since the shop last opened the thread.
+        message.is_new = message.author != Side.SHOP and (
+            read_before is None or message.received_at > read_before
+        )
+    return render(
+        request,
+        "messaging/thread_detail.html",
+        {
+            "thread": thread,
+            "thread_messages": thread_messages,
+            "reply_form": reply_form or ReplyForm(thread=thread),
+            "no_reply_form": no_reply_form or NoReplyNeededForm(),
+            "now": timezone.now(),
+        },
+        status=status,
+    )
+
+
+class ThreadDetailView(SellerRequired, View):
+    def get(self, request, pk):
+        thread = _thread_or_404(self.shop, pk)
+        # Shown as read from now on; the messages that were new are still highlighted this time.
+        thread.previously_read_at = thread.shop_last_read_at
+        if services.thread_mark_read(thread=thread, acting_user=request.user):
+            thread.unread = False
+        return render_thread_page(request, thread)
+
+
+class ThreadReplyView(SellerRequired, View):
+    def post(self, request, pk):
+        thread = _thread_or_404(self.shop, pk)
+        form = ReplyForm(request.POST, request.FILES, thread=thread)
+        if not form.is_valid():
+            return render_thread_page(request, thread, reply_form=form, status=400)
+        data = form.cleaned_data
+        try:
+            services.message_post(
+                thread=thread,
+                body=data["body"],
+                to_customer=data.get("to_customer", False),
+                to_operator=data.get("to_operator", False),
+                acting_user=request.user,
+                attachments=data["attachments"],
+            )
+        except DomainError as error:
+            _form_errors_from(form, error)
+            return render_thread_page(request, thread, reply_form=form, status=error.status_code)
+        messages.success(request, _("Your message was sent."))
+        return redirect("thread-detail", pk=thread.pk)
+
+
+class ThreadNoReplyNeededView(SellerRequired, View):
+    def post(self, request, pk):
+        thread = _thread_or_404(self.shop, pk)
+        form = NoReplyNeededForm(request.POST)
+        if not form.is_valid():
+            return render_thread_page(request, thread, no_reply_form=form, status=400)
+        try:
+            services.thread_mark_no_reply_needed(
+                thread=thread, reason=form.cleaned_data["reason"], acting_user=request.user
+            )
+        except DomainError as error:
+            _form_errors_from(form, error)
+            return render_thread_page(request, thread, no_reply_form=form, status=error.status_code)
+        messages.success(request, _("Marked as needing no reply."))
+        return redirect("thread-detail", pk=thread.pk)
+
+
+# --- Starting a conversation -----------------------------------------------------------------
+
+
+def _order_or_404(shop, pk) -> Order:
+    try:
+        return order_get(shop=shop, pk=pk)
+    except (Order.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+class _ThreadStartView(SellerRequired, View):
+    template_name = "messaging/thread_start.html"
+
+    def get_order(self, pk):
+        return None
+
+    def render_form(self, request, order, form, status=200):
+        return render(request, self.template_name, {"order": order, "form": form}, status=status)
+
+    def make_form(self, order, *args):
+        return ThreadStartForm(
+            *args,
+            reasons=selectors.reasons_for(kind=ReasonKind.MESSAGE),
+            with_order=order is not None,
+        )
+
+    def get(self, request, pk=None):
+        order = self.get_order(pk)
+        form = self.make_form(order)
+        if order is not None and request.GET.get("recipient") in ("customer", "operator"):
+            form.initial["recipient"] = request.GET["recipient"]
+        return self.render_form(request, order, form)
+
+    def post(self, request, pk=None):
+        order = self.get_order(pk)
+        form = self.make_form(order, request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_form(request, order, form, status=400)
+        data = form.cleaned_data
+        recipient = data.get("recipient", "operator")
+        try:
+            thread = services.thread_start(
+                shop=self.shop,
+                order=order,
+                reason_code=data["reason"],
+                subject=data["subject"],
+                body=data["body"],
+                to_customer=recipient == "customer",
+                to_operator=recipient == "operator",
+                acting_user=request.user,
+                attachments=data["attachments"],
+            )
+        except DomainError as error:
+            _form_errors_from(form, error)
+            return self.render_form(request, order, form, status=error.status_code)
+        messages.success(request, _("Conversation started."))
+        return redirect("thread-detail", pk=thread.pk)
+
+
+class OrderThreadStartView(_ThreadStartView):
+    """From the order page: a conversation with the customer or the operator about the order."""
+
+    def get_order(self, pk):
+        return _order_or_404(self.shop, pk)
+
+
+class OperatorThreadStartView(_ThreadStartView):
+    """A conversation with the operator that is not about one order."""
+
+
+class AttachmentDownloadView(SellerRequired, View):
+    def get(self, request, pk):
+        try:
+            attachment = selectors.attachment_get(shop=self.shop, pk=pk)
+        except Attachment.DoesNotExist:
+            raise Http404 from None
+        return attachment_response(attachment)

@@ -1,0 +1,169 @@
+"""The deadline job: one set-based UPDATE per state, one email per shop, nothing twice."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from messaging import services
+from messaging.models import DeadlineFlag, Thread
+from messaging.services import reply_deadlines_flag
+from messaging.tasks import flag_reply_deadlines
+from tests.factories import OrderFactory, SellerFactory
+from tests.messaging.conftest import customer_thread
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def threads(shop, other_shop):
+    """In `shop`: one overdue, one due soon, one on time, one answered; in `other_shop`: one overdue."""
+    make = lambda s, hours, subject: customer_thread(  # noqa: E731
+        OrderFactory(shop=s), hours_ago=hours, subject=subject
+    )
+    return {
+        "overdue": make(shop, 50, "Atrasado"),
+        "due_soon": make(shop, 40, "Pronto"),
+        "ok": make(shop, 2, "A tiempo"),
+        "other_overdue": make(other_shop, 49, "Del sur"),
+    }
+
+
+def flags():
+    return dict(Thread.objects.values_list("subject", "deadline_flag"))
+
+
+def run_job(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return reply_deadlines_flag()
+
+
+def test_it_flags_threads_newly_overdue_and_due_soon(threads, django_capture_on_commit_callbacks):
+    result = run_job(django_capture_on_commit_callbacks)
+
+    assert {item.id for item in result.overdue} == {
+        threads["overdue"].pk,
+        threads["other_overdue"].pk,
+    }
+    assert [item.id for item in result.due_soon] == [threads["due_soon"].pk]
+    assert flags() == {
+        "Atrasado": DeadlineFlag.OVERDUE,
+        "Pronto": DeadlineFlag.DUE_SOON,
+        "A tiempo": DeadlineFlag.NONE,
+        "Del sur": DeadlineFlag.OVERDUE,
+    }
+
+
+def test_it_runs_one_update_per_state_whatever_the_number_of_threads(
+    threads, shop, django_capture_on_commit_callbacks
+):
+    for hours in (49, 55, 60, 41, 44):
+        customer_thread(OrderFactory(shop=shop), hours_ago=hours)
+
+    with CaptureQueriesContext(connection) as queries:
+        result = run_job(django_capture_on_commit_callbacks)
+
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 2
+    assert len(result.overdue) == 5 and len(result.due_soon) == 3
+    # The emails' data: orders, then shops with their users; no query per thread.
+    assert len(queries.captured_queries) <= 2 + 3 + 2  # updates, reads, savepoints
+
+
+def test_a_second_run_flags_and_sends_nothing(threads, django_capture_on_commit_callbacks):
+    run_job(django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+
+    second = run_job(django_capture_on_commit_callbacks)
+
+    assert second.overdue == [] and second.due_soon == []
+    assert mail.outbox == []
+
+
+def test_a_due_soon_thread_is_flagged_again_when_it_becomes_overdue(
+    threads, django_capture_on_commit_callbacks
+):
+    run_job(django_capture_on_commit_callbacks)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        later = reply_deadlines_flag(now=timezone.now() + timedelta(hours=9))
+
+    assert [item.id for item in later.overdue] == [threads["due_soon"].pk]
+
+
+def test_a_reply_before_the_run_means_nothing_is_flagged(
+    threads, seller, django_capture_on_commit_callbacks
+):
+    services.message_post(
+        thread=threads["overdue"],
+        body="Ya está",
+        to_customer=True,
+        to_operator=False,
+        acting_user=seller,
+    )
+
+    result = run_job(django_capture_on_commit_callbacks)
+
+    assert threads["overdue"].pk not in {item.id for item in result.overdue}
+
+
+def test_each_shop_gets_one_email_listing_its_flagged_threads(
+    threads, shop, other_shop, django_capture_on_commit_callbacks
+):
+    with translation.override("en"):
+        run_job(django_capture_on_commit_callbacks)
+
+    by_recipient = {tuple(message.to): message for message in mail.outbox}
+    assert set(by_recipient) == {(shop.email,), (other_shop.email,)}
+    body = by_recipient[(shop.email,)].body
+    assert "Atrasado" in body and "Pronto" in body
+    assert "A tiempo" not in body and "Del sur" not in body
+    assert f"/messages/{threads['overdue'].pk}/" in body
+
+
+def test_the_email_goes_to_the_shops_users_when_the_shop_has_no_address(
+    shop, django_capture_on_commit_callbacks
+):
+    shop.email = ""
+    shop.save()
+    SellerFactory(username="vendedora", email="vendedora@example.com", shop=shop)
+    customer_thread(OrderFactory(shop=shop), hours_ago=50)
+
+    run_job(django_capture_on_commit_callbacks)
+
+    assert mail.outbox[0].to == ["vendedora@example.com"]
+
+
+def test_no_email_is_sent_before_the_transaction_commits(
+    threads, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        reply_deadlines_flag()
+
+    assert mail.outbox == [] and len(callbacks) == 1
+
+
+def test_the_command_prints_what_it_flagged(threads):
+    stdout = StringIO()
+    with translation.override("en"):
+        call_command("flag_reply_deadlines", stdout=stdout)
+    output = stdout.getvalue()
+
+    assert "Newly overdue: 2" in output and "Newly due soon: 1" in output
+    assert "Atrasado" in output
+
+
+def test_the_celery_task_runs_the_job(threads):
+    assert flag_reply_deadlines() == {"due_soon": 1, "overdue": 2, "shops": 2}
+
+
+def test_the_beat_schedule_runs_the_job_every_five_minutes(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["flag-reply-deadlines"]
+
+    assert entry["task"] == "messaging.tasks.flag_reply_deadlines"
+    assert entry["schedule"] == timedelta(minutes=5)
