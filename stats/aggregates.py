@@ -24,13 +24,12 @@ class Median(Aggregate):
     allow_distinct = False
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(
-            compiler,
-            connection,
-            function=SQLITE_MEDIAN_FUNCTION,
-            template="%(function)s(%(expressions)s)",
-            **extra_context,
-        )
+        # On the class, not as keyword arguments: Aggregate.as_sql builds its own `template`
+        # from `self.template` when a FILTER clause is added.
+        sqlite = self.copy()
+        sqlite.function = SQLITE_MEDIAN_FUNCTION
+        sqlite.template = "%(function)s(%(expressions)s)"
+        return sqlite.as_sql(compiler, connection, **extra_context)
 
 
 class SQLiteMedian:

@@ -40,6 +40,10 @@ class AmountOutput(serializers.Serializer):
     amount = money_field()
 
 
+def _hours(duration) -> float | None:
+    return None if duration is None else round(duration.total_seconds() / 3600, 2)
+
+
 def _rate_field(**kwargs):
     return serializers.FloatField(allow_null=True, **kwargs)
 
@@ -48,6 +52,22 @@ class PeriodNumbersOutput(serializers.Serializer):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
     orders_shipped = serializers.IntegerField()
+    messages_answered = serializers.IntegerField(
+        help_text="Waits for the shop (from the earliest unanswered customer or operator "
+        "message) that started in the period and got a shop reply."
+    )
+    reply_delay_average_hours = serializers.SerializerMethodField()
+    reply_delay_median_hours = serializers.SerializerMethodField()
+    answered_within_deadline = serializers.IntegerField()
+    answered_after_deadline = serializers.IntegerField(
+        help_text="Answered after the deadline, or still unanswered once it has passed."
+    )
+    within_deadline_share = _rate_field()
+    incidents_opened = serializers.IntegerField()
+    orders_with_incident = serializers.IntegerField()
+    incident_rate = _rate_field(help_text="orders_with_incident ÷ orders_shipped.")
+    incidents_closed = serializers.IntegerField()
+    close_time_median_hours = serializers.SerializerMethodField()
     orders_refunded = serializers.IntegerField(
         help_text="Orders with a refund that is not refused."
     )
@@ -56,6 +76,18 @@ class PeriodNumbersOutput(serializers.Serializer):
     refunded_amounts = serializers.SerializerMethodField(
         help_text="Sum of the refunds that are not refused, per currency."
     )
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_reply_delay_average_hours(self, numbers) -> float | None:
+        return _hours(numbers.reply_delay_average)
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_reply_delay_median_hours(self, numbers) -> float | None:
+        return _hours(numbers.reply_delay_median)
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_close_time_median_hours(self, numbers) -> float | None:
+        return _hours(numbers.close_time_median)
 
     @extend_schema_field(AmountOutput(many=True))
     def get_refunded_amounts(self, numbers) -> list:
@@ -75,12 +107,27 @@ class PeriodNumbersOutput(serializers.Serializer):
         return data
 
 
+class NowOutput(serializers.Serializer):
+    threads_awaiting_reply = serializers.IntegerField()
+    threads_overdue = serializers.IntegerField()
+    incidents_open = serializers.IntegerField(help_text="Incidents not closed (open or resolved).")
+    incidents_resolved = serializers.IntegerField(
+        help_text="Of which marked resolved, awaiting the operator."
+    )
+    incidents_open_median_age_hours = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_incidents_open_median_age_hours(self, stats) -> float | None:
+        return _hours(stats.incidents_open_median_age)
+
+
 class QualityStatsOutput(serializers.Serializer):
     shop = serializers.CharField(source="shop.code")
     shop_name = serializers.CharField(source="shop.name")
     timezone = serializers.CharField(source="shop.timezone")
     period = serializers.CharField(source="period.key")
     computed_at = serializers.DateTimeField(source="now")
+    now = NowOutput(source="*", help_text="Right now: no previous period.")
     current = PeriodNumbersOutput()
     previous = PeriodNumbersOutput()
 

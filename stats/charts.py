@@ -218,6 +218,7 @@ def bar_chart(
     series: Sequence[Series],
     stacked: bool = True,
     value_format: Callable[[Number | None], str] = _default_format,
+    tick_format: Callable[[Number], str] | None = None,
 ) -> SafeString:
     """Daily bars, one band per day: the series stacked (parts of a whole) or side by side."""
     _check(days, series)
@@ -229,7 +230,7 @@ def bar_chart(
     ticks = nice_ticks(highest, integer=integer)
     frame = _Frame(len(days), ticks)
     body = _legend(series, line=False)
-    body += _axes(frame, ticks, days, value_format)
+    body += _axes(frame, ticks, days, tick_format or value_format)
     body.append('<g class="chart-bars">')
     band_width = frame.band * 0.72
     for index, day in enumerate(days):
@@ -274,6 +275,7 @@ def line_chart(
     days: Sequence[date],
     series: Sequence[Series],
     value_format: Callable[[Number | None], str] = _default_format,
+    tick_format: Callable[[Number], str] | None = None,
 ) -> SafeString:
     """Daily values as lines with a dot per day; a day without a value breaks the line."""
     _check(days, series)
@@ -282,7 +284,7 @@ def line_chart(
     ticks = nice_ticks(max(present, default=0), integer=integer)
     frame = _Frame(len(days), ticks)
     body = _legend(series, line=True)
-    body += _axes(frame, ticks, days, value_format)
+    body += _axes(frame, ticks, days, tick_format or value_format)
     body.append('<g class="chart-lines" fill="none" stroke-width="2" stroke-linejoin="round">')
     for position, item in enumerate(series):
         colour = PALETTE[position % len(PALETTE)]

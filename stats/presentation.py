@@ -123,6 +123,84 @@ def dashboard_tiles(stats: QualityStats) -> list[Tile]:
             lower_is_better=None,
         ),
     ]
+    tiles += [
+        _period_tile(
+            "reply_delay_average",
+            _("Average reply delay"),
+            stats,
+            "reply_delay_average",
+            format_hours,
+            _url("thread-list"),
+            lower_is_better=True,
+            hint=_("customer and operator messages"),
+        ),
+        _period_tile(
+            "reply_delay_median",
+            _("Median reply delay"),
+            stats,
+            "reply_delay_median",
+            format_hours,
+            _url("thread-list"),
+            lower_is_better=True,
+        ),
+        _period_tile(
+            "within_deadline_share",
+            _("Answered within %(hours)d h") % {"hours": settings.REPLY_DEADLINE_HOURS},
+            stats,
+            "within_deadline_share",
+            format_rate,
+            _url("thread-list"),
+            lower_is_better=False,
+        ),
+        Tile(
+            key="threads_awaiting_reply",
+            label=_("Awaiting your reply now"),
+            value=format_count(stats.threads_awaiting_reply),
+            url=_url("thread-list", deadline="awaiting_reply"),
+        ),
+        Tile(
+            key="threads_overdue",
+            label=_("Overdue now"),
+            value=format_count(stats.threads_overdue),
+            url=_url("thread-list", deadline="overdue"),
+            good=False if stats.threads_overdue else None,
+        ),
+        _period_tile(
+            "incident_rate",
+            _("Incident rate"),
+            stats,
+            "incident_rate",
+            format_rate,
+            _url(
+                "incident-list",
+                opened_after=period.first_day.isoformat(),
+                opened_before=period.last_day.isoformat(),
+            ),
+            lower_is_better=True,
+            hint=_("orders with an incident ÷ orders shipped"),
+        ),
+        Tile(
+            key="incidents_open",
+            label=_("Incidents open now"),
+            value=format_count(stats.incidents_open),
+            url=_url("incident-list", state="open"),
+            good=False if stats.incidents_open else None,
+            hint=_("%(resolved)s resolved, awaiting the operator · median age %(age)s")
+            % {
+                "resolved": format_count(stats.incidents_resolved),
+                "age": format_hours(stats.incidents_open_median_age),
+            },
+        ),
+        _period_tile(
+            "close_time_median",
+            _("Median time to close an incident"),
+            stats,
+            "close_time_median",
+            format_hours,
+            _url("incident-list", state="closed"),
+            lower_is_better=True,
+        ),
+    ]
     created_filter = {
         "created_after": period.first_day.isoformat(),
         "created_before": period.last_day.isoformat(),
@@ -171,6 +249,36 @@ def dashboard_charts(series: DailySeries) -> list:
             series=[charts.Series(_("Orders shipped"), series.orders_shipped)],
         ),
         charts.bar_chart(
+            chart_id="chart-replies",
+            title=_("Messages answered within and after %(hours)d h, by day received")
+            % {"hours": settings.REPLY_DEADLINE_HOURS},
+            days=days,
+            series=[
+                charts.Series(
+                    _("Within %(hours)d h") % {"hours": settings.REPLY_DEADLINE_HOURS},
+                    series.answered_within,
+                ),
+                charts.Series(
+                    _("After %(hours)d h") % {"hours": settings.REPLY_DEADLINE_HOURS},
+                    series.answered_after,
+                ),
+                charts.Series(
+                    _("Not answered after %(hours)d h") % {"hours": settings.REPLY_DEADLINE_HOURS},
+                    series.unanswered_after,
+                ),
+            ],
+        ),
+        charts.bar_chart(
+            chart_id="chart-incidents",
+            title=_("Incidents opened and closed per day"),
+            days=days,
+            stacked=False,
+            series=[
+                charts.Series(_("Opened"), series.incidents_opened),
+                charts.Series(_("Closed"), series.incidents_closed),
+            ],
+        ),
+        charts.bar_chart(
             chart_id="chart-refunds",
             title=_("Refunds per day"),
             days=days,
@@ -185,6 +293,8 @@ def dashboard_charts(series: DailySeries) -> list:
                 days=days,
                 series=[charts.Series(_("Refunded"), amounts)],
                 value_format=_money_format(currency),
+                # The currency is in the title: the axis keeps short round numbers.
+                tick_format=lambda value: number_format(value, force_grouping=True),
             )
         )
     return rendered
@@ -214,6 +324,68 @@ def overview_columns() -> list[Column]:
             lambda stats: stats.current.orders_shipped,
             format_count,
             previous=lambda stats: stats.previous.orders_shipped,
+        ),
+        Column(
+            "reply_delay_average",
+            _("Average reply delay"),
+            lambda stats: stats.current.reply_delay_average,
+            format_hours,
+            previous=lambda stats: stats.previous.reply_delay_average,
+            alert=lambda value: value > timedelta(hours=settings.STATS_ALERT_REPLY_HOURS),
+        ),
+        Column(
+            "reply_delay_median",
+            _("Median reply delay"),
+            lambda stats: stats.current.reply_delay_median,
+            format_hours,
+            previous=lambda stats: stats.previous.reply_delay_median,
+        ),
+        Column(
+            "within_deadline_share",
+            _("Answered within %(hours)d h") % {"hours": settings.REPLY_DEADLINE_HOURS},
+            lambda stats: stats.current.within_deadline_share,
+            format_rate,
+            previous=lambda stats: stats.previous.within_deadline_share,
+        ),
+        Column(
+            "threads_awaiting_reply",
+            _("Awaiting a reply now"),
+            lambda stats: stats.threads_awaiting_reply,
+            format_count,
+        ),
+        Column(
+            "threads_overdue",
+            _("Overdue now"),
+            lambda stats: stats.threads_overdue,
+            format_count,
+            alert=lambda value: value >= settings.STATS_ALERT_OVERDUE,
+        ),
+        Column(
+            "incident_rate",
+            _("Incident rate"),
+            lambda stats: stats.current.incident_rate,
+            format_rate,
+            previous=lambda stats: stats.previous.incident_rate,
+            alert=lambda value: value > settings.STATS_ALERT_INCIDENT_RATE,
+        ),
+        Column(
+            "incidents_open",
+            _("Incidents open now"),
+            lambda stats: stats.incidents_open,
+            format_count,
+        ),
+        Column(
+            "incidents_open_median_age",
+            _("Median age of open incidents"),
+            lambda stats: stats.incidents_open_median_age,
+            format_hours,
+        ),
+        Column(
+            "close_time_median",
+            _("Median time to close"),
+            lambda stats: stats.current.close_time_median,
+            format_hours,
+            previous=lambda stats: stats.previous.close_time_median,
         ),
         Column(
             "refund_rate",

@@ -51,3 +51,27 @@ def refund(order, total: str, created_at: datetime, *, state: str = "PENDING"):
         total_amount=Decimal(total),
         created_at=created_at,
     )
+
+
+def incident(order, opened_at: datetime, *, closed_at=None, resolved_at=None):
+    """An incident of the order as the incidents app stores it, at known times."""
+    from incidents.models import Incident, IncidentOpenedBy, IncidentState
+
+    if closed_at is not None:
+        state, waiting_since = IncidentState.CLOSED, None
+    elif resolved_at is not None:
+        state, waiting_since = IncidentState.RESOLVED, None
+    else:
+        state, waiting_since = IncidentState.OPEN, opened_at
+    return Incident.objects.create(
+        shop=order.shop,
+        order=order,
+        opened_by=IncidentOpenedBy.CUSTOMER,
+        reason="damaged",
+        description="Llegó roto.",
+        state=state,
+        opened_at=opened_at,
+        waiting_since=waiting_since,
+        resolved_at=resolved_at or (closed_at if closed_at else None),
+        closed_at=closed_at,
+    )

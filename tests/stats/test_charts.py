@@ -144,3 +144,18 @@ def test_axis_day_labels_follow_the_language():
         markup = bar_chart(chart_id="c", title="t", days=DAYS, series=[Series("a", [1] * 7)])
 
     assert "mar" in markup.lower()
+
+
+def test_the_axis_can_use_a_shorter_format_than_the_values():
+    markup = line_chart(
+        chart_id="c",
+        title="t",
+        days=DAYS,
+        series=[Series("a", [Decimal("80.50")] * 7)],
+        value_format=lambda value: f"{value:.2f} EUR",
+        tick_format=lambda value: f"{value:g}",
+    )
+
+    ticks = re.findall(r'dominant-baseline="middle">([^<]*)<', markup)
+    assert ticks[-1] == "100"
+    assert "80.50 EUR" in markup  # the data table keeps the full format

@@ -60,3 +60,21 @@ def _sqlite_median(values):
 )
 def test_the_sqlite_fallback_interpolates_like_percentile_cont(values, expected):
     assert _sqlite_median(values) == expected
+
+
+def test_on_sqlite_the_median_compiles_to_the_registered_aggregate_with_its_filter():
+    from django.db.utils import ConnectionHandler
+
+    sqlite = ConnectionHandler(
+        {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+    )["default"]
+    queryset = Order.objects.values("shop_id").annotate(
+        median=Median(_waiting_time(), filter=Q(shipped_at__isnull=False))
+    )
+
+    sql, _params = queryset.query.get_compiler(connection=sqlite).as_sql()
+
+    assert f"{SQLITE_MEDIAN_FUNCTION}(" in sql
+    assert "FILTER (WHERE" in sql
+    assert "PERCENTILE_CONT" not in sql
+    sqlite.close()

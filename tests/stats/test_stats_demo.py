@@ -24,6 +24,14 @@ def test_the_demo_gives_each_shop_90_days_of_shipped_orders():
         weeks = [sum(series.orders_shipped[i : i + 7]) for i in range(0, 84, 7)]
         assert sum(1 for week in weeks if week > 0) >= 10
         assert stats.previous.orders_shipped > 0
+        # Answered messages, incidents and refunds all through the 90 days, not only this week.
+        assert sum(series.answered_within[:60]) >= 10
+        assert sum(series.answered_after) + sum(series.unanswered_after) >= 1
+        assert sum(series.incidents_opened[:80]) >= 3
+        assert sum(series.incidents_closed[:80]) >= 3
+        assert sum(series.refunds_count[:80]) >= 3
+        assert stats.current.reply_delay_median is not None
+        assert stats.current.close_time_median is not None
 
 
 def test_the_history_is_not_created_twice():
