@@ -15,12 +15,10 @@ Error codes (HTTP status):
   (anything else the lifecycle does not allow).
 """
 
-import importlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -37,6 +35,7 @@ from incidents.models import (
     IncidentState,
 )
 from incidents.reasons import CLOSE_REASONS, OPEN_REASONS, close_reason_label, open_reason_label
+from messaging.services import operator_thread_post_from_shop
 from orders.models import Order, OrderEvent, OrderEventKind, OrderLine, OrderState
 from orders.services import order_event_record, order_lock
 from sellerdesk.errors import DomainError, InvalidState
@@ -142,26 +141,6 @@ def _record(
         at=at,
     )
     return event
-
-
-def _post_to_operator_thread(*, order: Order, body: str, acting_user, reason_code: str) -> None:
-    """Post the shop's resolution message into the order's thread with the operator.
-
-    The messaging app owns threads; it is called through its service when it is installed and
-    provides one, inside the caller's transaction (a refused post undoes the resolution).
-    """
-    if not apps.is_installed("messaging"):
-        return None
-    try:
-        module = importlib.import_module("messaging.services")
-    except ModuleNotFoundError as error:
-        if error.name not in ("messaging.services", "messaging"):
-            raise
-        return None
-    post = getattr(module, "operator_thread_post_from_shop", None)
-    if post is None:
-        return None
-    return post(order=order, body=body, acting_user=acting_user, reason_code=reason_code)
 
 
 def incident_open(
@@ -286,7 +265,8 @@ def incident_mark_resolved(
             order_message=f"{locked} — {close_reason_label(reason)}: {message}",
             at=now,
         )
-        _post_to_operator_thread(
+        # The seed: "tells the operator what was done in a message to the operator".
+        operator_thread_post_from_shop(
             order=order, body=message, acting_user=acting_user, reason_code=OPERATOR_THREAD_REASON
         )
         transaction.on_commit(lambda: emails.incident_resolved(incident_id=locked.pk))

@@ -176,6 +176,14 @@ ACTION_EVENT = {
 }
 
 
+ACTOR_SIDE_LABELS = {
+    "shop": _("shop"),
+    "operator": _("operator"),
+    "customer": _("customer"),
+    "system": _("automatic"),
+}
+
+
 class OrderEvent(models.Model):
     """The order timeline: every state change and every customer-care step, in its transaction."""
 
@@ -204,3 +212,6 @@ class OrderEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_actor_side_display(self) -> str:
+        return str(ACTOR_SIDE_LABELS.get(self.actor_side, self.actor_side))

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from incidents.services import incidents_close_for_full_refund
 from orders.models import Order, OrderEventKind
 from orders.services import order_event_record, order_lock
 from refunds.calculations import (
@@ -32,7 +33,6 @@ from refunds.calculations import (
 from refunds.idempotency import check_replay
 from refunds.models import Refund, RefundLine, RefundState
 from refunds.reasons import RefundReason
-from refunds.signals import order_fully_refunded
 from sellerdesk.errors import DomainError, InvalidState
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ class RefundCreated:
     refund: Refund
     # True when an Idempotency-Key replay answered an earlier refund and nothing was written.
     replayed: bool = False
-    # True when this refund left nothing refundable on the order (order_fully_refunded was sent).
+    # True when this refund left nothing refundable on the order (its incidents were closed).
     order_fully_refunded: bool = False
 
 
@@ -76,7 +76,7 @@ def refund_create(
     Guarantees: the order row is locked while what remains is computed and the refund written,
     so concurrent refunds never exceed what was paid; the order timeline records it; the
     customer's email is queued after commit (and retried by the sweep if the queue is down);
-    `order_fully_refunded` is sent in the transaction when nothing remains refundable.
+    When nothing remains refundable, the order's open incidents are closed in the same transaction.
     Nothing is written when it raises.
 
     Raises invalid (reason), order_not_shipped, refund_window_expired, refund_empty,
@@ -142,8 +142,9 @@ def refund_create(
             )
             fully_refunded = balance.after(breakdown).is_fully_refunded
             if fully_refunded:
-                order_fully_refunded.send(
-                    sender=Refund, order=locked, refund=refund, acting_user=acting_user
+                # domain.md: a full refund closes the order's open incidents, recorded as such.
+                incidents_close_for_full_refund(
+                    order=locked, acting_user=acting_user, refund_id=refund.pk
                 )
             transaction.on_commit(partial(_queue_notification, refund.pk))
     except IntegrityError as error:

@@ -81,3 +81,24 @@ def _isolated_files(settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "attachments")},
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _default_reasons(request):
+    """Transactional tests flush every table, the reasons seeded by a data migration included:
+    put the default reason list back for any test that uses the database."""
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_db:
+        return
+    transactional = (
+        (marker is not None and marker.kwargs.get("transaction"))
+        or "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from messaging.models import Reason
+    from messaging.reasons import reasons_seed_defaults
+
+    if not Reason.objects.exists():
+        reasons_seed_defaults()

@@ -94,7 +94,7 @@ def thread_posts(monkeypatch):
             {"order": order, "body": body, "acting_user": acting_user, "reason_code": reason_code}
         )
 
-    monkeypatch.setattr(services, "_post_to_operator_thread", record)
+    monkeypatch.setattr(services, "operator_thread_post_from_shop", record)
     return calls
 
 

@@ -4,7 +4,7 @@ and the order-cycle job refuse or skip it with `order_frozen`; closing the last 
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from incidents import services
 from incidents.models import IncidentState
@@ -74,7 +74,7 @@ def test_every_order_action_refuses_a_frozen_order_in_the_services(
 def test_the_refusal_names_the_blocking_incident(shop, seller):
     order, incident = frozen_order(shop, "accept")
 
-    with pytest.raises(InvalidState) as refused:
+    with translation.override("en"), pytest.raises(InvalidState) as refused:
         order_services.order_accept(order=order, acting_user=seller)
 
     assert f"incident #{incident.pk} (open)" in str(refused.value.detail)
@@ -125,6 +125,7 @@ def test_the_order_admin_receipt_action_reports_the_frozen_order(shop, operator_
         "/admin/orders/order/",
         {"action": "receive_orders", "_selected_action": [order.pk]},
         follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
     )
 
     errors = [str(m) for m in response.context["messages"] if m.level_tag == "error"]

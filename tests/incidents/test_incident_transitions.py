@@ -172,7 +172,7 @@ def test_a_refused_thread_post_undoes_the_resolution(incident, seller, monkeypat
     def refuse(**kwargs):
         raise DomainError("The thread refused the message.", code="thread_refused")
 
-    monkeypatch.setattr(services, "_post_to_operator_thread", refuse)
+    monkeypatch.setattr(services, "operator_thread_post_from_shop", refuse)
     before = _counts(incident)
 
     with pytest.raises(DomainError):
@@ -185,35 +185,20 @@ def test_a_refused_thread_post_undoes_the_resolution(incident, seller, monkeypat
     assert _counts(incident) == before
 
 
-def test_the_indirection_does_nothing_while_messaging_has_no_service(shipped_order, seller):
-    # Until the messaging app exposes operator_thread_post_from_shop, resolving still works.
-    assert (
-        services._post_to_operator_thread(
-            order=shipped_order, body="x", acting_user=seller, reason_code="other"
-        )
-        is None
+def test_the_message_to_the_operator_lands_in_the_orders_operator_thread(incident, seller):
+    from messaging.models import Message, Thread
+
+    services.incident_mark_resolved(
+        incident=incident, reason="refunded", message="Reembolso total hecho.", acting_user=seller
     )
 
-
-def test_the_indirection_calls_messaging_when_it_provides_the_service(
-    shipped_order, seller, monkeypatch
-):
-    import sys
-    import types
-
-    calls = []
-    fake = types.ModuleType("messaging.services")
-    fake.operator_thread_post_from_shop = lambda **kwargs: calls.append(kwargs) or "message"
-    monkeypatch.setitem(sys.modules, "messaging.services", fake)
-
-    result = services._post_to_operator_thread(
-        order=shipped_order, body="Hecho.", acting_user=seller, reason_code="other"
+    thread = Thread.objects.get(order_id=incident.order_id, with_operator=True)
+    message = Message.objects.filter(thread=thread).latest("id")
+    assert (message.body, message.author_user, message.to_operator) == (
+        "Reembolso total hecho.",
+        seller,
+        True,
     )
-
-    assert result == "message"
-    assert calls == [
-        {"order": shipped_order, "body": "Hecho.", "acting_user": seller, "reason_code": "other"}
-    ]
 
 
 def test_the_operator_closes_a_resolved_incident(resolved_incident, operator):
@@ -397,4 +382,9 @@ def test_a_full_refund_without_incidents_closes_nothing(shipped_order):
 
 
 def test_an_incident_reads_as_its_number_and_state(incident):
-    assert str(incident) == f"incident #{incident.pk} (open)"
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert str(incident) == f"incident #{incident.pk} (open)"
+    with translation.override("es"):
+        assert str(incident) == f"incidencia #{incident.pk} (abierta)"

@@ -149,6 +149,7 @@ def test_the_admin_reports_a_refund_that_was_already_decided(operator_client, op
         "/admin/refunds/refund/",
         {"action": "confirm_refunds", "_selected_action": [pending.pk]},
         follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
     )
 
     assert "only a pending refund can be decided" in response.content.decode()
