@@ -11,7 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from sellerdesk.env import env_bool, env_int, env_list, env_str
+from sellerdesk.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SELLERDESK_VAR_DIR", str(BASE_DIR / "var")))
@@ -222,6 +222,10 @@ ATTACHMENT_MAX_MESSAGE_BYTES = env_int("ATTACHMENT_MAX_MESSAGE_BYTES", 30 * 1024
 ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 10, minimum=1)
 INCIDENT_REMINDER_HOURS = env_int("INCIDENT_REMINDER_HOURS", 24, minimum=1)
 REFUND_WINDOW_DAYS = env_int("REFUND_WINDOW_DAYS", 200, minimum=1)
+# Quality statistics: the operator's overview highlights shops past any of these.
+STATS_ALERT_INCIDENT_RATE = env_float("STATS_ALERT_INCIDENT_RATE", 0.05, minimum=0)
+STATS_ALERT_REPLY_HOURS = env_int("STATS_ALERT_REPLY_HOURS", 24, minimum=1)
+STATS_ALERT_OVERDUE = env_int("STATS_ALERT_OVERDUE", 5, minimum=1)
 DEFAULT_CURRENCY = "EUR"
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 

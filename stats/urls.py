@@ -1,1 +1,7 @@
-urlpatterns = []
+from django.urls import path
+
+from stats import views
+
+urlpatterns = [
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+]
