@@ -8,15 +8,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from incidents.reasons import close_reason_label, open_reason_label
 from sellerdesk.tenancy import ShopScopedQuerySet
 
 
 class IncidentState(models.TextChoices):
-    OPEN = "OPEN", _("Open")
-    RESOLVED = "RESOLVED", _("Resolved")
-    CLOSED = "CLOSED", _("Closed")
+    OPEN = "OPEN", pgettext_lazy("incident", "Open")
+    RESOLVED = "RESOLVED", pgettext_lazy("incident", "Resolved")
+    CLOSED = "CLOSED", pgettext_lazy("incident", "Closed")
 
 
 class IncidentOpenedBy(models.TextChoices):
@@ -50,10 +51,10 @@ INCIDENT_OPENED_BY_API = [side.lower() for side in IncidentOpenedBy.values]
 
 
 class IncidentEventKind(models.TextChoices):
-    OPENED = "opened", _("Opened")
+    OPENED = "opened", pgettext_lazy("incident", "Opened")
     RESOLVED = "resolved", _("Marked as resolved")
     REOPENED = "reopened", _("Reopened")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("incident", "Closed")
     REMINDED = "reminded", _("Shop reminded")
     AUTO_CLOSED_FULL_REFUND = "auto_closed_full_refund", _("Closed by a full refund")
 

@@ -30,14 +30,14 @@ from incidents.models import (
     IncidentOpenedBy,
     IncidentState,
 )
-from incidents.reasons import CLOSE_REASONS, OPEN_REASONS
+from incidents.reasons import close_reason_choices, open_reason_choices
 from messaging.models import Message, Reason, ReasonKind, Side, Thread
 from orders.demo import CARRIERS, CATALOGUES, EMAIL_DOMAINS, FIRST_NAMES, SURNAMES
 from orders.models import Order, OrderState
 from orders.services import LineInput, order_import
 from refunds.calculations import RefundRequest
 from refunds.models import Refund
-from refunds.reasons import RefundReason
+from refunds.reasons import reason_choices as refund_reason_choices
 from refunds.services import refund_confirm, refund_create, refund_refuse
 from sellerdesk.money import quantize
 from shops.demo import DEMO_OPERATOR, DEMO_SHOPS
@@ -105,10 +105,11 @@ def _history_refunds(shop: Shop, orders: list[Order], now: datetime) -> int:
         )
     )
     created = 0
+    refund_reasons = [code for code, _label in refund_reason_choices()]
     for order in orders:
         rng = _order_random("refunds", order)
         draw, delay_days, outcome = rng.random(), rng.uniform(0.5, 9), rng.random()
-        reason = rng.choice(RefundReason.values)
+        reason = rng.choice(refund_reasons)
         if draw > 0.1 or keys[order.pk] in done:
             continue
         refund = refund_create(
@@ -227,6 +228,8 @@ def _history_incidents(shop: Shop, orders: list[Order], now: datetime) -> int:
         Incident.objects.filter(order__in=orders).values_list("order_id", flat=True).distinct()
     )
     created = 0
+    open_reasons = [code for code, _label in open_reason_choices()]
+    close_reasons = [code for code, _label in close_reason_choices()]
     for order in orders:
         rng = _order_random("incidents", order)
         draw, opened_after, resolve_hours, close_hours = (
@@ -236,7 +239,7 @@ def _history_incidents(shop: Shop, orders: list[Order], now: datetime) -> int:
             rng.uniform(2, 72),
         )
         opened_by = rng.choice(IncidentOpenedBy.values)
-        reason, closing = rng.choice(list(OPEN_REASONS)), rng.choice(list(CLOSE_REASONS))
+        reason, closing = rng.choice(open_reasons), rng.choice(close_reasons)
         if draw > 0.07 or order.pk in has_incident:
             continue
         opened_at = order.shipped_at + timedelta(hours=opened_after)

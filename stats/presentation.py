@@ -12,6 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from stats import charts
 from stats.selectors import DailySeries, QualityStats
@@ -274,8 +275,8 @@ def dashboard_charts(series: DailySeries) -> list:
             days=days,
             stacked=False,
             series=[
-                charts.Series(_("Opened"), series.incidents_opened),
-                charts.Series(_("Closed"), series.incidents_closed),
+                charts.Series(pgettext("incident", "Opened"), series.incidents_opened),
+                charts.Series(pgettext("incident", "Closed"), series.incidents_closed),
             ],
         ),
         charts.bar_chart(

@@ -40,13 +40,13 @@ def shipped_order(shop, shipped_at: datetime, **kwargs):
 def refund(order, total: str, created_at: datetime, *, state: str = "PENDING"):
     """A refund as the refunds app stores it, at a known time (the services stamp `now`)."""
     from refunds.models import Refund
-    from refunds.reasons import RefundReason
+    from refunds.reasons import reason_choices
 
     return Refund.objects.create(
         order=order,
         shop=order.shop,
         state=state,
-        reason=RefundReason.values[0],
+        reason=reason_choices()[0][0],
         currency=order.currency,
         total_amount=Decimal(total),
         created_at=created_at,
