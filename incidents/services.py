@@ -42,7 +42,7 @@ from incidents.reasons import (
 )
 from messaging.services import operator_thread_post_from_shop
 from orders.models import Order, OrderEvent, OrderEventKind, OrderLine, OrderState
-from orders.services import order_event_record, order_lock
+from orders.services import actor_side_of, order_event_record, order_lock
 from sellerdesk.errors import DomainError, InvalidState
 
 log = logging.getLogger(__name__)
@@ -52,12 +52,6 @@ OPENABLE_ORDER_STATES = (OrderState.SHIPPED, OrderState.RECEIVED)
 # The reason of the thread the resolution message starts when the order has none with the
 # operator yet (messaging's reason list, kind "message").
 OPERATOR_THREAD_REASON = "other"
-
-
-def _side_of(user) -> str:
-    if user is None:
-        return "system"
-    return "operator" if user.shop_id is None else "shop"
 
 
 def _field_errors(errors: dict[str, str]) -> None:
@@ -263,7 +257,7 @@ def incident_mark_resolved(
             kind=IncidentEventKind.RESOLVED,
             order_kind=OrderEventKind.INCIDENT_RESOLVED,
             acting_user=acting_user,
-            actor_side=_side_of(acting_user),
+            actor_side=actor_side_of(acting_user),
             from_state=previous,
             message=message,
             reason=reason,
@@ -317,7 +311,7 @@ def incident_close(
             kind=IncidentEventKind.CLOSED,
             order_kind=OrderEventKind.INCIDENT_CLOSED,
             acting_user=acting_user,
-            actor_side=_side_of(acting_user),
+            actor_side=actor_side_of(acting_user),
             from_state=previous,
             message=message,
             reason=reason,
@@ -362,7 +356,7 @@ def incident_reopen(*, incident: Incident, acting_user, message: str) -> Inciden
             kind=IncidentEventKind.REOPENED,
             order_kind=OrderEventKind.INCIDENT_REOPENED,
             acting_user=acting_user,
-            actor_side=_side_of(acting_user),
+            actor_side=actor_side_of(acting_user),
             from_state=previous,
             message=message,
             at=now,
@@ -398,7 +392,7 @@ def incidents_close_for_full_refund(*, order: Order, acting_user=None, refund_id
             }
         else:
             message = _("Closed automatically: the order was fully refunded.")
-        side = _side_of(acting_user)
+        side = actor_side_of(acting_user)
         IncidentEvent.objects.bulk_create(
             IncidentEvent(
                 incident=incident,

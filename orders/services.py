@@ -66,7 +66,8 @@ def order_event_record(
     )
 
 
-def _side_of(user) -> str:
+def actor_side_of(user) -> str:
+    """Who acted, for timelines: "shop", "operator", or "system" (a job, no user)."""
     if user is None:
         return "system"
     return "operator" if user.shop_id is None else "shop"
@@ -113,7 +114,7 @@ def _order_transition(
         order=locked,
         kind=ACTION_EVENT[action],
         actor=acting_user,
-        actor_side=_side_of(acting_user),
+        actor_side=actor_side_of(acting_user),
         message=message,
         from_state=previous,
         to_state=next_state,

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from incidents.services import incidents_close_for_full_refund
 from orders.models import Order, OrderEventKind
-from orders.services import order_event_record, order_lock
+from orders.services import actor_side_of, order_event_record, order_lock
 from refunds.calculations import (
     RefundRequest,
     check_order_refundable,
@@ -36,12 +36,6 @@ from refunds.reasons import is_refund_reason, reason_label
 from sellerdesk.errors import DomainError, InvalidState
 
 log = logging.getLogger(__name__)
-
-
-def _side_of(user) -> str:
-    if user is None:
-        return "system"
-    return "operator" if user.shop_id is None else "shop"
 
 
 # --- Create -------------------------------------------------------------------------------------
@@ -130,7 +124,7 @@ def refund_create(
                 order=locked,
                 kind=OrderEventKind.REFUND_CREATED,
                 actor=acting_user,
-                actor_side=_side_of(acting_user),
+                actor_side=actor_side_of(acting_user),
                 message=_("Refund #%(id)s: %(total)s %(currency)s (%(reason)s).")
                 % {
                     "id": refund.pk,
@@ -204,7 +198,7 @@ def _decide(
             order=order,
             kind=event_kind,
             actor=acting_user,
-            actor_side=_side_of(acting_user),
+            actor_side=actor_side_of(acting_user),
             message=(
                 _("Refund #%(id)s: %(reason)s") % {"id": refund.pk, "reason": refuse_reason}
                 if refuse_reason
