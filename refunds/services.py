@@ -70,8 +70,8 @@ def refund_create(
     Guarantees: the order row is locked while what remains is computed and the refund written,
     so concurrent refunds never exceed what was paid; the order timeline records it; the
     customer's email is queued after commit (and retried by the sweep if the queue is down);
-    When nothing remains refundable, the order's open incidents are closed in the same transaction.
-    Nothing is written when it raises.
+    when nothing remains refundable, the order's open incidents are closed in the same
+    transaction. Nothing is written when it raises.
 
     Raises invalid (reason), order_not_shipped, refund_window_expired, refund_empty,
     refund_amount_invalid, unknown_line, refund_exceeds_refundable (400) and
