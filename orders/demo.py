@@ -193,45 +193,66 @@ def _ago(now: datetime, days: float) -> datetime:
     return (now - timedelta(days=days)).replace(second=0, microsecond=0)
 
 
+def import_missing_orders(shop: Shop, orders: list[tuple[str, dict, dict]]) -> tuple[int, int]:
+    """Import the demo orders of a shop that are not there yet (idempotent on the reference).
+
+    Each item is (reference, `order_import` keyword arguments, fields the import does not take,
+    such as the shipment, which the marketplace's history carries). Answers (created, existing).
+    """
+    existing = set(
+        Order.objects.filter(shop=shop, reference__in=[item[0] for item in orders]).values_list(
+            "reference", flat=True
+        )
+    )
+    created = 0
+    for reference, fields, extra in orders:
+        if reference in existing:
+            continue
+        order = order_import(
+            shop=shop,
+            reference=reference,
+            customer_language="es",
+            currency=settings.DEFAULT_CURRENCY,
+            **fields,
+        )
+        if extra:
+            Order.objects.filter(pk=order.pk).update(**extra)
+        created += 1
+    return created, len(existing)
+
+
 def load_demo(stdout) -> None:
     now = timezone.now()
     for shop_spec in DEMO_SHOPS:
         shop = Shop.objects.get(code=shop_spec["code"])
         # References follow creation dates, as the marketplace numbers its orders.
         specs = demo_orders(shop.code)
-        references = [f"{shop.code.upper()}-{10001 + index}" for index in range(len(specs))]
-        existing = set(
-            Order.objects.filter(shop=shop, reference__in=references).values_list(
-                "reference", flat=True
-            )
+        created, existing = import_missing_orders(
+            shop,
+            [
+                (
+                    f"{shop.code.upper()}-{10001 + index}",
+                    {
+                        "customer_name": spec.customer_name,
+                        "customer_email": spec.customer_email,
+                        "lines": spec.lines,
+                        "shipping_amount": spec.shipping_amount,
+                        "state": spec.state,
+                        "created_at": _ago(now, spec.age_days),
+                        "shipped_at": _ago(now, spec.shipped_age_days)
+                        if spec.shipped_age_days is not None
+                        else None,
+                    },
+                    {
+                        "carrier": spec.carrier,
+                        "tracking_number": spec.tracking_number,
+                        "state_reason": spec.state_reason,
+                    },
+                )
+                for index, spec in enumerate(specs)
+            ],
         )
-        created = 0
-        for reference, spec in zip(references, specs, strict=True):
-            if reference in existing:
-                continue
-            order = order_import(
-                shop=shop,
-                reference=reference,
-                customer_name=spec.customer_name,
-                customer_email=spec.customer_email,
-                customer_language="es",
-                currency=settings.DEFAULT_CURRENCY,
-                lines=spec.lines,
-                shipping_amount=spec.shipping_amount,
-                state=spec.state,
-                created_at=_ago(now, spec.age_days),
-                shipped_at=_ago(now, spec.shipped_age_days)
-                if spec.shipped_age_days is not None
-                else None,
-            )
-            # The import takes no shipment or reason: the marketplace's history carries them.
-            Order.objects.filter(pk=order.pk).update(
-                carrier=spec.carrier,
-                tracking_number=spec.tracking_number,
-                state_reason=spec.state_reason,
-            )
-            created += 1
         stdout.write(
             _("Orders of %(shop)s: %(created)d created, %(existing)d already there.")
-            % {"shop": shop.code, "created": created, "existing": len(existing)}
+            % {"shop": shop.code, "created": created, "existing": existing}
         )

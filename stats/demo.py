@@ -19,7 +19,6 @@ import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,9 +31,16 @@ from incidents.models import (
 )
 from incidents.reasons import close_reason_choices, open_reason_choices
 from messaging.models import Message, Reason, ReasonKind, Side, Thread
-from orders.demo import CARRIERS, CATALOGUES, EMAIL_DOMAINS, FIRST_NAMES, SURNAMES
+from orders.demo import (
+    CARRIERS,
+    CATALOGUES,
+    EMAIL_DOMAINS,
+    FIRST_NAMES,
+    SURNAMES,
+    import_missing_orders,
+)
 from orders.models import Order, OrderState
-from orders.services import LineInput, order_import
+from orders.services import LineInput
 from refunds.calculations import RefundRequest
 from refunds.models import Refund
 from refunds.reasons import reason_choices as refund_reason_choices
@@ -299,29 +305,20 @@ def load_demo(stdout) -> None:
         shop = Shop.objects.get(code=shop_spec["code"])
         specs = history_orders(shop.code, now)
         references = [f"{shop.code.upper()}-H{index + 1:04d}" for index in range(len(specs))]
-        existing = set(
-            Order.objects.filter(shop=shop, reference__in=references).values_list(
-                "reference", flat=True
-            )
+        created, existing = import_missing_orders(
+            shop,
+            [
+                (
+                    reference,
+                    spec,
+                    {
+                        "carrier": spec.pop("carrier"),
+                        "tracking_number": spec.pop("tracking_number"),
+                    },
+                )
+                for reference, spec in zip(references, specs, strict=True)
+            ],
         )
-        created = 0
-        for reference, spec in zip(references, specs, strict=True):
-            if reference in existing:
-                continue
-            shipment = {
-                "carrier": spec.pop("carrier"),
-                "tracking_number": spec.pop("tracking_number"),
-            }
-            order = order_import(
-                shop=shop,
-                reference=reference,
-                customer_language="es",
-                currency=settings.DEFAULT_CURRENCY,
-                **spec,
-            )
-            # The import takes no shipment: the marketplace's history carries it.
-            Order.objects.filter(pk=order.pk).update(**shipment)
-            created += 1
         history = list(
             Order.objects.filter(shop=shop, reference__in=references).order_by("reference")
         )
@@ -336,7 +333,7 @@ def load_demo(stdout) -> None:
             % {
                 "shop": shop.code,
                 "created": created,
-                "existing": len(existing),
+                "existing": existing,
                 "refunds": refunds,
                 "threads": threads,
                 "incidents": incidents,

@@ -35,7 +35,6 @@ def _race(*actions):
     return sorted(outcomes)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_accept_and_cancel_at_the_same_moment_leave_one_consistent_state(shop):
     seller = SellerFactory(shop=shop)
     order = OrderFactory(shop=shop)
