@@ -26,7 +26,7 @@ run: $(STAMP)
 
 # The whole suite against the real PostgreSQL and Redis (DATABASE_URL / REDIS_URL override them).
 test: $(STAMP) browser
-	DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest --create-db $(PYTEST_ARGS)
+	DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest --create-db -n auto $(PYTEST_ARGS)
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download cannot work here).
 browser:
