@@ -42,7 +42,7 @@ format: $(STAMP)
 	$(PY) -m ruff check --fix .
 
 messages: $(STAMP)
-	DEBUG=1 $(PY) manage.py makemessages -l es -l en --ignore=.venv --ignore=var
+	DEBUG=1 $(PY) manage.py makemessages -l es -l en --no-location --no-obsolete --ignore=.venv --ignore=var
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
 bench: $(STAMP)
