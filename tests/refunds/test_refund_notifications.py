@@ -9,11 +9,11 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.utils import timezone
+from refunds.tasks import notify_customer_of_refund, notify_pending_refund_notifications
 
 from orders.models import Order, OrderEvent, OrderEventKind
 from refunds import services
 from refunds.models import Refund
-from refunds.tasks import notify_customer_of_refund, notify_pending_refund_notifications
 from tests.refunds.conftest import lines_of, make_refund
 
 pytestmark = pytest.mark.django_db
