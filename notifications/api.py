@@ -52,7 +52,7 @@ class DeliveryAttemptOutput(serializers.Serializer):
 class WebhookDeliveryOutput(serializers.Serializer):
     id = serializers.IntegerField()
     event_id = serializers.CharField(help_text="The `webhook-id` header: the same on every retry.")
-    event = serializers.ChoiceField(source="event", choices=WebhookEvent.values)
+    event = serializers.ChoiceField(choices=WebhookEvent.values)
     state = LowerChoiceField(choices=NoticeState.choices)
     attempts = serializers.IntegerField()
     last_status_code = serializers.IntegerField(allow_null=True)
