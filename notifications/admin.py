@@ -151,6 +151,7 @@ class NoticeAdmin(admin.ModelAdmin):
 
 
 class WebhookEndpointForm(forms.ModelForm):
+    url = forms.URLField(label=gettext_lazy("URL"), max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(
         label=gettext_lazy("events"),
         choices=WebhookEvent.choices,
