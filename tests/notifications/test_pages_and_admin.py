@@ -47,7 +47,7 @@ def test_a_url_inside_our_network_is_refused_next_to_the_field(seller_client):
     )
 
     assert response.status_code == 400
-    assert "not reachable from the internet" in response.content.decode()
+    assert "no es accesible desde internet" in response.content.decode()
     assert not WebhookEndpoint.objects.exists()
 
 

@@ -307,7 +307,7 @@ def test_a_customer_without_email_gets_no_notice_and_no_timeline_step(
             lambda refund, operator: services.refund_confirm(refund=refund, acting_user=operator),
             "refund.confirmed",
             "ha sido pagado",
-            "Ya no hace falta nada",
+            "No hace falta hacer nada más",
         ),
         (
             lambda refund, operator: services.refund_refuse(
