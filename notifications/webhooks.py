@@ -169,11 +169,9 @@ def webhook_post(*, url: str, body: str, headers: dict) -> WebhookResponse:
         pool.close()
     status = response.status
     if 300 <= status < 400:
-        return answer(
-            status,
-            _("Redirects are not followed (to %(location)s).")
-            % {"location": response.headers.get("location", "?")},
-        )
+        # The delivery log keeps technical errors as they come, like the network's own.
+        location = response.headers.get("location", "?")
+        return answer(status, f"Redirects are not followed (to {location}).")
     if not 200 <= status < 300:
         return answer(status, excerpt.decode("utf-8", "replace").strip() or f"HTTP {status}")
     return answer(status)
