@@ -203,3 +203,20 @@ def test_the_admin_refuses_an_endpoint_inside_our_network(operator_client):
 
     assert response.status_code == 200
     assert not WebhookEndpoint.objects.exists()
+
+
+def test_the_send_notices_command_runs_the_sweep_once(seller, shop):
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db.models import F
+
+    make_refund(OrderFactory.shipped(shop=shop), seller, amount="1.00")
+    Notice.objects.update(created_at=F("created_at") - timedelta(minutes=5))
+    out = StringIO()
+
+    call_command("send_notices", stdout=out)
+
+    assert "sent 2" in out.getvalue()
+    assert set(Notice.objects.values_list("state", flat=True)) == {NoticeState.SENT}
