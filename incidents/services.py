@@ -4,7 +4,8 @@ reminder job.
 Locks: each transition locks the order row first (`orders.services.order_lock`), then the
 incident row (SELECT ... FOR UPDATE), always in that order, so a transition, the order cycle
 and a refund acting on the same order are serialized and each sees the others' result. Each
-change writes an IncidentEvent and an OrderEvent in its transaction; emails go out after commit.
+change writes an IncidentEvent, an OrderEvent and its notices (`incidents.notices`: emails
+and webhooks, delivered after commit by the outbox) in its transaction.
 
 Error codes (HTTP status):
 - 400 `invalid` (field errors: reason, message, description, opened_by), `line_not_in_order`.
@@ -24,7 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from incidents import emails
+from incidents import notices
 from incidents.models import (
     TRANSITIONS,
     Incident,
@@ -154,7 +155,7 @@ def incident_open(
     """Open an incident on a SHIPPED or RECEIVED order, which freezes the order's cycle.
 
     `opened_by` is CUSTOMER (the marketplace front relays the customer's claim) or OPERATOR.
-    The shop is emailed after commit. Raises 400 `invalid` (opened_by, reason, description),
+    The shop is notified (emailed and webhooks, after commit). Raises 400 `invalid` (opened_by, reason, description),
     400 `line_not_in_order`, 409 `order_not_shipped`, 409 `order_closed`.
     """
     description = _required_text(description)
@@ -208,7 +209,7 @@ def incident_open(
             waiting_since=now,
             created_by=acting_user,
         )
-        _record(
+        event = _record(
             incident=incident,
             order=locked_order,
             kind=IncidentEventKind.OPENED,
@@ -220,7 +221,9 @@ def incident_open(
             order_message=f"{incident} — {open_reason_label(reason)}: {description}",
             at=now,
         )
-        transaction.on_commit(lambda: emails.incident_opened(incident_id=incident.pk))
+        notices.incident_notices_emit(
+            incident=incident, order=locked_order, event=notices.OPENED, event_row=event
+        )
     return incident
 
 
@@ -251,7 +254,7 @@ def incident_mark_resolved(
         locked.resolution_reason = reason
         locked.waiting_since = None
         locked.save(update_fields=["state", "resolved_at", "resolution_reason", "waiting_since"])
-        _record(
+        event = _record(
             incident=locked,
             order=order,
             kind=IncidentEventKind.RESOLVED,
@@ -268,7 +271,9 @@ def incident_mark_resolved(
         operator_thread_post_from_shop(
             order=order, body=message, acting_user=acting_user, reason_code=OPERATOR_THREAD_REASON
         )
-        transaction.on_commit(lambda: emails.incident_resolved(incident_id=locked.pk))
+        notices.incident_notices_emit(
+            incident=locked, order=order, event=notices.RESOLVED, event_row=event, message=message
+        )
     return locked
 
 
@@ -305,7 +310,7 @@ def incident_close(
         if reason:
             locked.resolution_reason = reason
         locked.save(update_fields=["state", "closed_at", "waiting_since", "resolution_reason"])
-        _record(
+        event = _record(
             incident=locked,
             order=order,
             kind=IncidentEventKind.CLOSED,
@@ -317,7 +322,9 @@ def incident_close(
             reason=reason,
             at=now,
         )
-        transaction.on_commit(lambda: emails.incident_closed(incident_id=locked.pk))
+        notices.incident_notices_emit(
+            incident=locked, order=order, event=notices.CLOSED, event_row=event, message=message
+        )
     return locked
 
 
@@ -350,7 +357,7 @@ def incident_reopen(*, incident: Incident, acting_user, message: str) -> Inciden
                 "last_reminded_at",
             ]
         )
-        _record(
+        event = _record(
             incident=locked,
             order=order,
             kind=IncidentEventKind.REOPENED,
@@ -361,7 +368,9 @@ def incident_reopen(*, incident: Incident, acting_user, message: str) -> Inciden
             message=message,
             at=now,
         )
-        transaction.on_commit(lambda: emails.incident_reopened(incident_id=locked.pk))
+        notices.incident_notices_emit(
+            incident=locked, order=order, event=notices.REOPENED, event_row=event, message=message
+        )
     return locked
 
 
@@ -369,7 +378,8 @@ def incidents_close_for_full_refund(*, order: Order, acting_user=None, refund_id
     """Close every incident of the order that is not CLOSED, because the order was fully refunded.
 
     Recorded as `auto_closed_full_refund` on each incident and as `incident_closed` on the
-    order timeline, in the caller's transaction (the refund's). Returns how many were closed;
+    order timeline, with the shop's and the webhooks' incident.closed notices, in the caller's
+    transaction (the refund's). Returns how many were closed;
     0 when there were none. Raises nothing.
     """
     with transaction.atomic():
@@ -393,7 +403,7 @@ def incidents_close_for_full_refund(*, order: Order, acting_user=None, refund_id
         else:
             message = _("Closed automatically: the order was fully refunded.")
         side = actor_side_of(acting_user)
-        IncidentEvent.objects.bulk_create(
+        events = IncidentEvent.objects.bulk_create(
             IncidentEvent(
                 incident=incident,
                 kind=IncidentEventKind.AUTO_CLOSED_FULL_REFUND,
@@ -419,6 +429,20 @@ def incidents_close_for_full_refund(*, order: Order, acting_user=None, refund_id
             )
             for incident in to_close
         )
+        for incident, event in zip(to_close, events, strict=True):
+            incident.state, incident.closed_at, incident.waiting_since = (
+                IncidentState.CLOSED,
+                now,
+                None,
+            )
+            notices.incident_notices_emit(
+                incident=incident,
+                order=locked_order,
+                event=notices.CLOSED,
+                event_row=event,
+                message=message,
+                auto_closed=True,
+            )
     return len(to_close)
 
 
@@ -433,8 +457,9 @@ def incidents_remind_waiting(*, now: datetime | None = None) -> ReminderResult:
 
     At most one reminder per incident per period: the incidents are claimed by one conditional
     UPDATE of `last_reminded_at`, so two runs at once (beat and a manual command) cannot both
-    claim one incident, and a second run finds nothing to claim. One email per shop, after
-    commit. A constant number of queries whatever the number of incidents.
+    claim one incident, and a second run finds nothing to claim. One email per shop, written
+    with the claim and delivered after commit. A constant number of queries whatever the number
+    of incidents.
     """
     now = now or timezone.now()
     cutoff = now - timedelta(hours=settings.INCIDENT_REMINDER_HOURS)
@@ -467,6 +492,6 @@ def incidents_remind_waiting(*, now: datetime | None = None) -> ReminderResult:
         shops = set(
             Incident.objects.filter(pk__in=claimed).values_list("shop_id", flat=True).distinct()
         )
-        transaction.on_commit(lambda: emails.incidents_reminder(incident_ids=claimed, now=now))
+        notices.incidents_reminder_emit(incident_ids=claimed, now=now)
     log.info("remind_incidents: %s incidents reminded to %s shops", len(claimed), len(shops))
     return ReminderResult(reminded=len(claimed), shops=len(shops))

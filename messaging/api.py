@@ -1,6 +1,7 @@
 """REST API for threads, messages, attachments and reasons (seller and operator endpoints)."""
 
 import django_filters
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,7 +39,11 @@ class AttachmentOutput(serializers.Serializer):
     download_url = serializers.SerializerMethodField()
 
     def get_download_url(self, attachment) -> str:
-        request = self.context["request"]
+        request = self.context.get("request")
+        if request is None:
+            # A webhook payload, built outside any request: the seller's address on the site.
+            path = reverse("api-attachment-download", args=[attachment.pk])
+            return settings.SITE_URL.rstrip("/") + path
         name = (
             "api-attachment-download"
             if request.user.shop_id is not None

@@ -191,3 +191,12 @@ def order_threads(*, order, now: datetime | None = None) -> list[Thread]:
         )
         .order_by("-last_message_at", "-id")
     )
+
+
+def reason_labels_by_language(*, kind: str, code: str) -> dict[str, str]:
+    """{"es": label, "en": label} of one code (one query): for a notice, rendered later in its
+    reader's language. A code missing from the list is its own label."""
+    labels = Reason.objects.filter(kind=kind, code=code).values("label_es", "label_en").first()
+    if labels is None:
+        return {"es": code, "en": code}
+    return {"es": labels["label_es"], "en": labels["label_en"]}

@@ -11,17 +11,13 @@ due REPLY_DEADLINE_HOURS later. A shop message clears it; so does "no reply need
 """
 
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -41,6 +37,7 @@ from messaging.models import (
     Thread,
     unread_q,
 )
+from messaging.notices import deadline_notices_emit, message_notices_emit
 from orders.models import Order, OrderEventKind
 from orders.services import order_event_record, order_lock
 from sellerdesk.errors import DomainError, InvalidState
@@ -246,6 +243,8 @@ def _message_add(
             thread.save(update_fields=THREAD_STATE_FIELDS)
             if thread.order_id:
                 _message_event(thread=thread, message=message, acting_user=acting_user)
+            if author != Side.SHOP:
+                message_notices_emit(thread=thread, message=message, shop=thread.shop)
     except BaseException:
         # The rows are gone with the transaction; the files it wrote must go too.
         attachments_delete(stored)
@@ -570,7 +569,6 @@ class FlaggedThread:
 class FlagResult:
     due_soon: list[FlaggedThread] = field(default_factory=list)
     overdue: list[FlaggedThread] = field(default_factory=list)
-    emails_sent: int = 0
 
     @property
     def shop_ids(self) -> set[int]:
@@ -606,10 +604,11 @@ def _flag(*, state: str, condition: str, params: list) -> list[FlaggedThread]:
 
 
 def reply_deadlines_flag(*, now: datetime | None = None) -> FlagResult:
-    """The deadline job: flag threads newly overdue, then newly due soon, and email each shop
-    concerned one list of its newly flagged threads (after commit).
+    """The deadline job: flag threads newly overdue, then newly due soon, and write for each
+    shop concerned one digest of its newly flagged threads, plus the webhooks, in the same
+    transaction as the flags (delivered after commit by the outbox).
 
-    Two UPDATEs whatever the number of threads; a second run at the same time flags and sends
+    Two UPDATEs whatever the number of threads; a second run at the same time flags and notifies
     nothing (a thread is flagged once per state per deadline).
     """
     now = now or timezone.now()
@@ -629,7 +628,9 @@ def reply_deadlines_flag(*, now: datetime | None = None) -> FlagResult:
         )
         result = FlagResult(due_soon=due_soon, overdue=overdue)
         if result.shop_ids:
-            transaction.on_commit(lambda: _deadline_emails_send(result))
+            # Written with the flags: a mail server down after commit delays the digest, and
+            # the next run (which flags nothing again) cannot lose it.
+            deadline_notices_emit(result=result)
     log.info(
         "flag_reply_deadlines: %s newly overdue, %s newly due soon, %s shops",
         len(overdue),
@@ -637,51 +638,3 @@ def reply_deadlines_flag(*, now: datetime | None = None) -> FlagResult:
         len(result.shop_ids),
     )
     return result
-
-
-MAX_THREADS_PER_EMAIL = 100
-
-
-def _deadline_emails_send(result: FlagResult) -> None:
-    """One email per shop listing its newly flagged threads (overdue first)."""
-    by_shop: dict[int, list[FlaggedThread]] = defaultdict(list)
-    for item in [*result.overdue, *result.due_soon]:
-        by_shop[item.shop_id].append(item)
-    listed = {shop_id: items[:MAX_THREADS_PER_EMAIL] for shop_id, items in by_shop.items()}
-    order_ids = {item.order_id for items in listed.values() for item in items if item.order_id}
-    references = dict(Order.objects.filter(pk__in=order_ids).values_list("pk", "reference"))
-    shops = Shop.objects.filter(pk__in=by_shop).prefetch_related("users")
-    site = settings.SITE_URL.rstrip("/")
-    for shop in shops:
-        recipients = [shop.email] if shop.email else []
-        if not recipients:
-            recipients = sorted(
-                {user.email for user in shop.users.all() if user.email and user.is_active}
-            )
-        if not recipients:
-            log.warning("flag_reply_deadlines: shop %s has no email address", shop.code)
-            continue
-        with translation.override(settings.LANGUAGE_CODE), timezone.override(shop.tzinfo):
-            threads = [
-                {
-                    "subject": item.subject,
-                    "reference": references.get(item.order_id, ""),
-                    "overdue": item.state == DeadlineFlag.OVERDUE,
-                    "due_at": item.reply_due_at,
-                    "url": site + reverse("thread-detail", args=[item.id]),
-                }
-                for item in listed[shop.pk]
-            ]
-            context = {
-                "shop": shop,
-                "threads": threads,
-                "more": len(by_shop[shop.pk]) - len(threads),
-                "inbox_url": site + reverse("thread-list"),
-                "overdue_count": sum(1 for item in by_shop[shop.pk] if item.state == "OVERDUE"),
-                "due_soon_count": sum(1 for item in by_shop[shop.pk] if item.state == "DUE_SOON"),
-                "deadline_hours": settings.REPLY_DEADLINE_HOURS,
-            }
-            subject = render_to_string("messaging/email/deadlines_subject.txt", context).strip()
-            body = render_to_string("messaging/email/deadlines_body.txt", context)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        result.emails_sent += 1

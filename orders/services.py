@@ -27,6 +27,7 @@ from orders.models import (
     OrderLine,
     OrderState,
 )
+from orders.notices import order_state_changed_emit, orders_state_changed_emit
 from sellerdesk.errors import DomainError, InvalidState
 from sellerdesk.money import quantize
 
@@ -110,7 +111,7 @@ def _order_transition(
         setattr(locked, timestamp_field, now)
         update_fields.append(timestamp_field)
     locked.save(update_fields=update_fields)
-    order_event_record(
+    event = order_event_record(
         order=locked,
         kind=ACTION_EVENT[action],
         actor=acting_user,
@@ -120,6 +121,7 @@ def _order_transition(
         to_state=next_state,
         at=now,
     )
+    order_state_changed_emit(order=locked, from_state=previous, event_row=event)
     return locked
 
 
@@ -219,6 +221,7 @@ def _advance_step(
             )
             for order_id in ids
         )
+        orders_state_changed_emit(order_ids=ids, from_state=from_state, at=now)
     return moved, skipped
 
 

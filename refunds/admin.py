@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from refunds import services
 from refunds.models import Refund, RefundLine
+from refunds.selectors import with_reason_label
 from sellerdesk.errors import DomainError
 
 
@@ -76,9 +77,16 @@ class RefundAdmin(admin.ModelAdmin):
         "decided_at",
         "refuse_reason",
         "notified_at",
-        "notification_attempts",
     )
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        # The customer's notification time comes from the outbox, in the list's own query.
+        return with_reason_label(super().get_queryset(request))
+
+    @admin.display(description=gettext_lazy("customer notified at"), ordering="notified_at")
+    def notified_at(self, refund):
+        return refund.notified_at
 
     def has_add_permission(self, request):
         # Refunds are created by the seller, where the rules (window, amounts) are checked.

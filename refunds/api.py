@@ -108,13 +108,14 @@ class RefundOutput(serializers.Serializer):
     created_by = serializers.CharField(source="created_by.username", default=None)
     decided_at = serializers.DateTimeField()
     refuse_reason = serializers.CharField()
-    notified_at = serializers.DateTimeField()
+    notified_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the customer's first email about it was delivered."
+    )
 
 
 class OperatorRefundOutput(RefundOutput):
     shop = serializers.CharField(source="shop.code")
     decided_by = serializers.CharField(source="decided_by.username", default=None)
-    notification_attempts = serializers.IntegerField()
 
 
 class BreakdownLineOutput(serializers.Serializer):

@@ -75,10 +75,6 @@ class Refund(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     refuse_reason = models.CharField(_("why it was refused"), max_length=500, blank=True)
-    # Customer notification: claimed by one sender at a time, recorded once sent.
-    notified_at = models.DateTimeField(_("customer notified at"), null=True, blank=True)
-    notification_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    notification_attempts = models.PositiveIntegerField(_("notification attempts"), default=0)
     # Idempotency-Key of the request that created it, and a hash of that request's body.
     idempotency_key = models.CharField(max_length=255, null=True, blank=True, editable=False)
     request_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -112,12 +108,6 @@ class Refund(models.Model):
             models.Index(fields=["shop", "-created_at", "-id"], name="refund_shop_created"),
             models.Index(fields=["shop", "state", "-created_at"], name="refund_shop_state_created"),
             models.Index(fields=["order", "state"], name="refund_order_state"),
-            # The notification sweep looks only at refunds whose email is not sent yet.
-            models.Index(
-                fields=["created_at"],
-                condition=Q(notified_at__isnull=True),
-                name="refund_notification_pending",
-            ),
         ]
 
     def __str__(self):

@@ -6,6 +6,8 @@ from datetime import date, datetime
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from notifications.models import RecipientKind
+from notifications.selectors import notice_sent_at
 from orders.models import Order
 from refunds.calculations import (
     Balance,
@@ -17,14 +19,21 @@ from refunds.calculations import (
     refund_deadline,
 )
 from refunds.models import Refund, RefundLine
+from refunds.notices import REFUND_EVENTS
 from refunds.reasons import reason_label_expression
 from sellerdesk.errors import DomainError
 
 
 def with_reason_label(queryset):
-    """Annotate `reason_label` from the operator's reason list, in the active language, inside
+    """Annotate `reason_label` from the operator's reason list, in the active language, and
+    `notified_at` (when the customer's email about it was delivered, from the outbox), inside
     the list's own query (no query per row)."""
-    return queryset.annotate(reason_label=reason_label_expression("reason"))
+    return queryset.annotate(
+        reason_label=reason_label_expression("reason"),
+        notified_at=notice_sent_at(
+            about_type="refunds.refund", recipient_kind=RecipientKind.CUSTOMER, events=REFUND_EVENTS
+        ),
+    )
 
 
 def refund_list(*, shop):

@@ -1,4 +1,7 @@
-"""Every write on refunds: create (seller), confirm and refuse (operator), notify the customer.
+"""Every write on refunds: create (seller), confirm and refuse (operator).
+
+Each of them writes its notices (to the customer, the shop and the webhooks subscribed,
+`refunds.notices`) in its own transaction: they are delivered after commit by the outbox.
 
 Locks: every change takes the order row first (`orders.services.order_lock`), then touches its
 refunds, always in that order, so a refund and a decision on the same order never interleave.
@@ -7,18 +10,10 @@ refunds sent at the same moment are serialized and the second sees the first, so
 can never exceed what was paid.
 """
 
-import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from functools import partial
-from smtplib import SMTPException
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incidents.services import incidents_close_for_full_refund
@@ -32,11 +27,9 @@ from refunds.calculations import (
 )
 from refunds.idempotency import check_replay
 from refunds.models import Refund, RefundLine, RefundState
-from refunds.reasons import is_refund_reason, reason_label
+from refunds.notices import REFUND_CONFIRMED, REFUND_CREATED, REFUND_REFUSED, refund_notices_emit
+from refunds.reasons import is_refund_reason
 from sellerdesk.errors import DomainError, InvalidState
-
-log = logging.getLogger(__name__)
-
 
 # --- Create -------------------------------------------------------------------------------------
 
@@ -69,7 +62,8 @@ def refund_create(
 
     Guarantees: the order row is locked while what remains is computed and the refund written,
     so concurrent refunds never exceed what was paid; the order timeline records it; the
-    customer's email is queued after commit (and retried by the sweep if the queue is down);
+    customer's and the shop's emails and the webhooks are written in the same transaction and
+    delivered after commit (a broker or mail server that is down delays them, never loses them);
     when nothing remains refundable, the order's open incidents are closed in the same
     transaction. Nothing is written when it raises.
 
@@ -140,7 +134,7 @@ def refund_create(
                 incidents_close_for_full_refund(
                     order=locked, acting_user=acting_user, refund_id=refund.pk
                 )
-            transaction.on_commit(partial(_queue_notification, refund.pk))
+            refund_notices_emit(refund=refund, order=locked, event=REFUND_CREATED)
     except IntegrityError as error:
         # The same key on two orders of one shop at the same moment: the unique constraint
         # let one through; the other answers as a replay (or a 409 for another body).
@@ -152,24 +146,6 @@ def refund_create(
     return RefundCreated(refund=refund, order_fully_refunded=fully_refunded)
 
 
-def _queue_notification(refund_id: int) -> None:
-    """After commit: queue the customer's email. If the broker is down, the refund is kept and
-    the periodic sweep (`notify_pending_refund_notifications`) sends the email later."""
-    from refunds.tasks import notify_customer_of_refund
-
-    try:
-        notify_customer_of_refund.apply_async(
-            (refund_id,),
-            retry=True,
-            retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5},
-        )
-    except Exception:  # any broker failure (kombu/redis errors have no common base)
-        log.exception(
-            "Could not queue the email of refund %s; the pending-notification sweep will send it.",
-            refund_id,
-        )
-
-
 # --- Operator decisions -------------------------------------------------------------------------
 
 
@@ -178,7 +154,13 @@ class RefundNotPending(InvalidState):
 
 
 def _decide(
-    *, refund: Refund, to_state: str, acting_user, event_kind: str, refuse_reason: str = ""
+    *,
+    refund: Refund,
+    to_state: str,
+    acting_user,
+    event_kind: str,
+    notice_event: str,
+    refuse_reason: str = "",
 ) -> Refund:
     with transaction.atomic():
         order = order_lock(refund.order_id)
@@ -206,22 +188,27 @@ def _decide(
             ),
             at=now,
         )
-    refund.refresh_from_db()
+        refund.refresh_from_db()
+        # The customer and the shop learn what the decision means for each of them.
+        refund_notices_emit(refund=refund, order=order, event=notice_event)
     return refund
 
 
 def refund_confirm(*, refund: Refund, acting_user) -> Refund:
-    """PENDING → REFUNDED: the marketplace's payment side paid it. Raises refund_not_pending (409)."""
+    """PENDING → REFUNDED: the marketplace's payment side paid it; the customer and the shop are
+    told (after commit). Raises refund_not_pending (409)."""
     return _decide(
         refund=refund,
         to_state=RefundState.REFUNDED,
         acting_user=acting_user,
         event_kind=OrderEventKind.REFUND_CONFIRMED,
+        notice_event=REFUND_CONFIRMED,
     )
 
 
 def refund_refuse(*, refund: Refund, acting_user, reason: str) -> Refund:
-    """PENDING → REFUSED with a reason; its amounts become refundable again.
+    """PENDING → REFUSED with a reason; its amounts become refundable again. The customer (who
+    was told it was coming) and the shop are told it will not be paid (after commit).
 
     Raises required (no reason, 400) and refund_not_pending (409)."""
     reason = (reason or "").strip()
@@ -236,138 +223,6 @@ def refund_refuse(*, refund: Refund, acting_user, reason: str) -> Refund:
         to_state=RefundState.REFUSED,
         acting_user=acting_user,
         event_kind=OrderEventKind.REFUND_REFUSED,
+        notice_event=REFUND_REFUSED,
         refuse_reason=reason[:500],
     )
-
-
-# --- Customer notification ----------------------------------------------------------------------
-
-# A claim older than this belongs to a sender that died mid-way: another may take it over.
-NOTIFICATION_CLAIM_TIMEOUT = timedelta(minutes=15)
-# The sweep leaves young refunds to the task queued at creation.
-NOTIFICATION_GRACE = timedelta(minutes=5)
-NOTIFICATION_SWEEP_BATCH = 200
-
-
-def _claimable(now: datetime) -> Q:
-    return Q(notified_at__isnull=True) & (
-        Q(notification_claimed_at__isnull=True)
-        | Q(notification_claimed_at__lt=now - NOTIFICATION_CLAIM_TIMEOUT)
-    )
-
-
-def customer_language(order: Order) -> str:
-    """The customer's language where known and offered, else Spanish."""
-    languages = {code for code, _name in settings.LANGUAGES}
-    return order.customer_language if order.customer_language in languages else "es"
-
-
-def _send_refund_email(refund: Refund) -> bool:
-    order = refund.order
-    if not order.customer_email:
-        return False
-    language = customer_language(order)
-    with translation.override(language):
-        context = {
-            "refund": refund,
-            "order": order,
-            "shop": order.shop,
-            "lines": list(refund.lines.all()),
-            # Looked up here, in the customer's language (not a label annotated in another).
-            "reason": reason_label(refund.reason),
-        }
-        subject = render_to_string("refunds/email/refund_created_subject.txt", context)
-        body = render_to_string("refunds/email/refund_created_body.txt", context)
-    EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        to=[order.customer_email],
-        reply_to=[order.shop.email] if order.shop.email else None,
-        headers={"Content-Language": language},
-    ).send()
-    return True
-
-
-def _deliver_claimed(refund_id: int, *, claimed_at: datetime) -> bool:
-    """Send the email of a refund this sender has claimed, then record it.
-
-    On a mail failure the claim is released (so the retry or the sweep can take it) and the
-    error raised again."""
-    refund = (
-        Refund.objects.select_related("order__shop")
-        .prefetch_related("lines__order_line")
-        .get(pk=refund_id)
-    )
-    try:
-        sent = _send_refund_email(refund)
-    except Exception:
-        Refund.objects.filter(pk=refund_id, notification_claimed_at=claimed_at).update(
-            notification_claimed_at=None
-        )
-        raise
-    with transaction.atomic():
-        Refund.objects.filter(pk=refund_id).update(notified_at=timezone.now())
-        if sent:
-            order_event_record(
-                order=refund.order,
-                kind=OrderEventKind.CUSTOMER_NOTIFIED,
-                actor_side="system",
-                message=_("Refund #%(id)s: email sent to %(email)s.")
-                % {"id": refund.pk, "email": refund.order.customer_email},
-            )
-    return sent
-
-
-def refund_notify_customer(*, refund_id: int) -> bool:
-    """Email the customer about a refund, once: returns True when the email was sent now.
-
-    A conditional UPDATE claims the refund first: the queued task, its retries and the sweep
-    may all reach the same refund, and only the one whose UPDATE matches sends (so the customer
-    never gets the email twice). Once sent, `notified_at` is set and the order timeline records
-    `customer_notified`. Without a customer email there is nothing to send: it is marked done.
-    Raises the mail server's error (SMTPException/OSError) after releasing the claim, for retry.
-    """
-    now = timezone.now()
-    claimed = (
-        Refund.objects.filter(_claimable(now), pk=refund_id).update(
-            notification_claimed_at=now, notification_attempts=F("notification_attempts") + 1
-        )
-        == 1
-    )
-    if not claimed:
-        return False
-    return _deliver_claimed(refund_id, claimed_at=now)
-
-
-@dataclass(frozen=True)
-class NotificationSweep:
-    claimed: int
-    sent: int
-    failed: int
-
-
-def refund_notifications_send_pending(*, now: datetime | None = None) -> NotificationSweep:
-    """The sweep: send every refund email still unsent a few minutes after creation (the queue
-    was down, or the mail server failed for too long). Claims the batch in one set-based UPDATE,
-    so two sweeps (or a sweep and a task) never send the same email twice. Idempotent."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        # skip_locked: rows another sweep is claiming right now are left to it.
-        ids = list(
-            Refund.objects.filter(_claimable(now), created_at__lte=now - NOTIFICATION_GRACE)
-            .order_by("created_at")
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[:NOTIFICATION_SWEEP_BATCH]
-        )
-        claimed = Refund.objects.filter(_claimable(now), pk__in=ids).update(
-            notification_claimed_at=now, notification_attempts=F("notification_attempts") + 1
-        )
-    sent = failed = 0
-    for refund_id in ids:
-        try:
-            sent += _deliver_claimed(refund_id, claimed_at=now)
-        except (SMTPException, OSError):
-            failed += 1
-            log.warning("Refund %s: the email could not be sent; next sweep retries.", refund_id)
-    log.info("refund notifications: %s claimed, %s sent, %s failed", claimed, sent, failed)
-    return NotificationSweep(claimed=claimed, sent=sent, failed=failed)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "incidents",
     "refunds",
     "stats",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +151,13 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SellerDesk <no-reply@sellerdesk.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OPERATOR_EMAIL = env_str("OPERATOR_EMAIL", "customer-care@marketplace.localhost")
+# The language of every notice to the operators, whoever caused it (an English admin session
+# does not make the operators' mail English).
+OPERATOR_LANGUAGE = env_str("OPERATOR_LANGUAGE", "es")
+if OPERATOR_LANGUAGE not in {code for code, _name in LANGUAGES}:
+    raise ImproperlyConfigured(
+        f"OPERATOR_LANGUAGE must be one of es, en, not {OPERATOR_LANGUAGE!r}."
+    )
 
 # --- Cache (throttling, idempotency) ------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
@@ -196,10 +204,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.advance_orders",
         "schedule": timedelta(minutes=env_int("ADVANCE_ORDERS_EVERY_MINUTES", 60, minimum=1)),
     },
-    # Refund emails that could not be queued or sent at creation time (broker or SMTP down).
-    "refund-notifications": {
-        "task": "refunds.tasks.notify_pending_refund_notifications",
-        "schedule": timedelta(minutes=env_int("REFUND_NOTIFICATIONS_EVERY_MINUTES", 10, minimum=1)),
+    # The outbox: every notice (email, webhook) that is due, whether its first try could not be
+    # queued (broker down) or a retry's time has come.
+    "send-due-notices": {
+        "task": "notifications.tasks.send_due_notices",
+        "schedule": timedelta(seconds=env_int("NOTIFICATIONS_SWEEP_SECONDS", 60, minimum=5)),
     },
     "flag-reply-deadlines": {
         "task": "messaging.tasks.flag_reply_deadlines",
@@ -228,6 +237,22 @@ STATS_ALERT_REPLY_HOURS = env_int("STATS_ALERT_REPLY_HOURS", 24, minimum=1)
 STATS_ALERT_OVERDUE = env_int("STATS_ALERT_OVERDUE", 5, minimum=1)
 DEFAULT_CURRENCY = "EUR"
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# --- Notifications and webhooks (the outbox) -------------------------------------------------
+# Retries: exponential backoff from the base, capped, for this long (emails) / at least this long
+# (webhooks: a delivery is given up only after an attempt that failed this many hours after the
+# first one, and its endpoint is then disabled unless another delivery succeeded meanwhile).
+NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 30, minimum=0)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env_int("NOTIFICATIONS_RETRY_MAX_SECONDS", 3600, minimum=1)
+NOTIFICATIONS_EMAIL_RETRY_HOURS = env_int("NOTIFICATIONS_EMAIL_RETRY_HOURS", 72, minimum=1)
+WEBHOOK_RETRY_HOURS = env_int("WEBHOOK_RETRY_HOURS", 24, minimum=1)
+# The Celery queue of the delivery tasks ("celery" is Celery's default queue).
+NOTIFICATIONS_QUEUE = env_str("NOTIFICATIONS_QUEUE", "celery")
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+# Production refuses webhook URLs that are plain http or resolve to loopback, private or
+# link-local addresses (SSRF). Tests and local development may allow them.
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 
 # --- REST API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -287,6 +312,7 @@ SPECTACULAR_SETTINGS = {
         "IncidentStateEnum": _api_enum("incidents.models.IncidentState"),
         "IncidentOpenedByEnum": _api_enum("incidents.models.IncidentOpenedBy"),
         "IncidentEventKindEnum": "incidents.models.IncidentEventKind",
+        "WebhookEventEnum": "notifications.models.WEBHOOK_EVENT_CHOICES",
     },
 }
 

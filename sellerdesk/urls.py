@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("incidents.api_urls")),
     path("", include("refunds.api_urls")),
     path("", include("stats.api_urls")),
+    path("", include("notifications.api_urls")),
 ]
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("", include("incidents.urls")),
     path("", include("refunds.urls")),
     path("", include("stats.urls")),
+    path("", include("notifications.urls")),
 ]
 
 handler404 = "sellerdesk.views.not_found"

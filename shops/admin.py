@@ -12,9 +12,9 @@ from shops.models import ApiKey, Shop, User
 
 @admin.register(Shop)
 class ShopAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "email", "timezone", "user_count", "created_at")
+    list_display = ("code", "name", "email", "language", "timezone", "user_count", "created_at")
     search_fields = ("code", "name", "email")
-    list_filter = ("timezone",)
+    list_filter = ("language", "timezone")
     ordering = ("name",)
 
     def get_queryset(self, request):

@@ -20,6 +20,15 @@ class Shop(models.Model):
     timezone = models.CharField(
         _("timezone"), max_length=64, choices=TIMEZONE_CHOICES, default="Europe/Madrid"
     )
+    # The language of every notice to the shop, whoever caused it (an operator working in the
+    # English admin still writes to a Spanish shop in Spanish).
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="es",
+        help_text=_("The language of the emails the shop receives."),
+    )
     created_at = models.DateTimeField(_("created at"), default=django_timezone.now)
 
     class Meta:

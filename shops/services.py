@@ -26,6 +26,13 @@ def shop_create(*, code: str, name: str, username: str, password: str, email: st
     return shop
 
 
+def shop_settings_update(*, shop: Shop, language: str, email: str) -> Shop:
+    """The seller's settings: the language of the shop's notices and its contact email."""
+    Shop.objects.filter(pk=shop.pk).update(language=language, email=email)
+    shop.language, shop.email = language, email
+    return shop
+
+
 @transaction.atomic
 def operator_create(*, username: str, password: str, email: str = "") -> User:
     """Create (or update the password of) a staff user who works in the admin and operator API."""

@@ -10,6 +10,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("settings/shop/", views.ShopSettingsView.as_view(), name="shop-settings"),
     path("settings/api-keys/", views.ApiKeyListView.as_view(), name="api-keys"),
     path(
         "settings/api-keys/<int:pk>/revoke/",

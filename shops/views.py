@@ -10,7 +10,7 @@ from django.views import View
 
 from sellerdesk.tenancy import SellerRequired
 from shops import services
-from shops.models import ApiKey
+from shops.models import ApiKey, Shop
 
 
 class ApiKeyForm(forms.Form):
@@ -47,3 +47,30 @@ class ApiKeyRevokeView(SellerRequired, View):
         services.api_key_revoke(api_key=api_key)
         messages.success(request, _("The key %(prefix)s… is revoked.") % {"prefix": api_key.prefix})
         return redirect("api-keys")
+
+
+class ShopSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Shop
+        fields = ["language", "email"]
+        help_texts = {
+            "email": gettext_lazy(
+                "Where the shop's notices go; empty: to every active user of the shop."
+            )
+        }
+
+
+class ShopSettingsView(SellerRequired, View):
+    """The shop's own settings: the language of its notices and where they go."""
+
+    def get(self, request, form=None):
+        form = form or ShopSettingsForm(instance=self.shop)
+        return render(request, "shops/shop_settings.html", {"form": form})
+
+    def post(self, request):
+        form = ShopSettingsForm(request.POST, instance=Shop.objects.get(pk=self.shop.pk))
+        if not form.is_valid():
+            return self.get(request, form=form)
+        services.shop_settings_update(shop=self.shop, **form.cleaned_data)
+        messages.success(request, _("The settings are saved."))
+        return redirect("shop-settings")

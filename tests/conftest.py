@@ -71,6 +71,28 @@ def operator_api(operator):
     return _api_client_for(operator)
 
 
+@pytest.fixture
+def eager_celery(settings):
+    """Celery tasks run in the process, right when they are queued (after commit): the outbox's
+    delivery task sends a notice as soon as its transaction commits. Celery reads the CELERY_*
+    Django settings live, so the settings fixture switches it and restores it."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture
+def send_outbox():
+    """Deliver every notice of the outbox that is due now, as the delivery task would (emails
+    land in `mail.outbox`); answers what was done."""
+    from notifications.models import Notice, NoticeState
+    from notifications.services import notices_deliver
+
+    def send():
+        due = Notice.objects.filter(state=NoticeState.PENDING).values_list("pk", flat=True)
+        return notices_deliver(notice_ids=list(due))
+
+    return send
+
+
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
     """Each test writes attachments and emails into its own folder."""

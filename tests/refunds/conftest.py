@@ -28,13 +28,6 @@ def other_shipped_order(other_shop):
     return OrderFactory.shipped(shop=other_shop, reference="SUR-5001", days_ago=1)
 
 
-@pytest.fixture
-def eager_celery(settings):
-    """Celery tasks run in the process, right when they are queued (after commit). Celery reads
-    the CELERY_* Django settings live, so the settings fixture switches it and restores it."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-
-
 def lines_of(order):
     """{sku: line} of an order."""
     return {line.sku: line for line in order.lines.all()}

@@ -16,7 +16,7 @@ class Command(BaseCommand):
         result = reply_deadlines_flag()
         self._list(_("Newly overdue: %(count)d"), result.overdue)
         self._list(_("Newly due soon: %(count)d"), result.due_soon)
-        self.stdout.write(_("Shops notified: %(count)d") % {"count": result.emails_sent})
+        self.stdout.write(_("Shops notified: %(count)d") % {"count": len(result.shop_ids)})
 
     def _list(self, title, flagged):
         self.stdout.write(title % {"count": len(flagged)})
