@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "incidents",
     "refunds",
     "stats",
+    "mirakl",
 ]
 
 MIDDLEWARE = [
