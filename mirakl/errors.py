@@ -25,6 +25,12 @@ class MiraklError(DomainError):
     Mirakl-specific input rule). `code` is given as Mirakl spells it."""
 
 
+class MiraklNotFound(MiraklError):
+    """Something named in the body or the path that the shop does not have (an order line)."""
+
+    status_code = 404
+
+
 def _flat(fields, prefix="") -> list[tuple[str, str]]:
     """[(field path, message)] from DRF's nested error details."""
     items = []
@@ -60,9 +66,13 @@ def _items(code: str, message: str, fields) -> list[dict]:
     ]
 
 
+# SellerDesk's generic input codes are Mirakl's VALIDATION_ERROR.
+GENERIC_CODES = {"invalid": "VALIDATION_ERROR", "required": "VALIDATION_ERROR"}
+
+
 def mirakl_exception_handler(exc, context):
     view = context.get("view")
-    renamed = getattr(view, "mirakl_error_codes", {})
+    renamed = {**GENERIC_CODES, **getattr(view, "mirakl_error_codes", {})}
     headers = {}
     if isinstance(exc, DomainError):
         status_code = exc.status_code

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from incidents.models import Incident, IncidentState
 from incidents.reasons import close_reason_label
 from incidents.services import incident_mark_resolved
-from mirakl.errors import MiraklError
+from mirakl.errors import MiraklError, MiraklNotFound
 from mirakl.formats import CommaListField, MiraklDateTimeField, int_id, json_numbers
 from mirakl.orders import (
     TAX_INCLUDED,
@@ -188,7 +188,7 @@ class LineDecisionInput(serializers.Serializer):
 
 
 class AcceptInput(serializers.Serializer):
-    order_lines = serializers.ListField(child=serializers.JSONField(), allow_empty=False)
+    order_lines = serializers.ListField(child=serializers.JSONField(allow_null=True), allow_empty=False)
 
 
 class OrderAcceptView(MiraklView):
@@ -218,7 +218,7 @@ class OrderAcceptView(MiraklView):
         order_line_ids = {str(pk) for pk in order.lines.values_list("pk", flat=True)}
         unknown = sorted(set(ids) - order_line_ids)
         if unknown:
-            raise MiraklError(
+            raise MiraklNotFound(
                 _("Order %(order)s has no line %(lines)s.")
                 % {"order": order.reference, "lines": ", ".join(unknown)},
                 code="ORDER_LINE_NOT_FOUND",
@@ -331,7 +331,7 @@ class ResolveIncidentView(MiraklView):
         line_pk = int_id(line)
         order_line = OrderLine.objects.filter(order=order, pk=line_pk).first() if line_pk else None
         if order_line is None:
-            raise MiraklError(
+            raise MiraklNotFound(
                 _("Order %(order)s has no line %(line)s.")
                 % {"order": order.reference, "line": line},
                 code="ORDER_LINE_NOT_FOUND",
@@ -434,7 +434,7 @@ class RefundView(MiraklView):
             {e["order_line_id"] for e in entries if int_id(e["order_line_id"]) not in lines}
         )
         if missing:
-            raise MiraklError(
+            raise MiraklNotFound(
                 _("No order line %(lines)s in this shop.") % {"lines": ", ".join(missing)},
                 code="ORDER_LINE_NOT_FOUND",
             ) from None
