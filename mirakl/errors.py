@@ -84,7 +84,9 @@ def mirakl_exception_handler(exc, context):
         detail = exc.detail if isinstance(exc.detail, dict) else {"": exc.detail}
         errors = _items("VALIDATION_ERROR", "", detail)
         first = errors[0]
-        message = f"{first['field']}: {first['message']}" if first.get("field") else first["message"]
+        message = (
+            f"{first['field']}: {first['message']}" if first.get("field") else first["message"]
+        )
     elif isinstance(exc, Http404 | exceptions.NotFound):
         status_code = status.HTTP_404_NOT_FOUND
         code = renamed.get("not_found", "NOT_FOUND")

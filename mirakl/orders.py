@@ -19,7 +19,7 @@ from incidents.models import Incident
 from messaging.models import Message, Side
 from mirakl.formats import mirakl_datetime, mirakl_locale, split_name
 from mirakl.people import customer_id
-from orders.models import OrderAction, OrderState
+from orders.models import OrderAction
 from orders.selectors import order_list
 from refunds.calculations import balance_of, check_order_refundable
 from refunds.models import Refund, RefundLine, RefundState
@@ -106,9 +106,11 @@ def _refund_window_open(order) -> bool:
 def _line_state(order, line, line_refunds) -> str:
     if any(incident.order_line_id in (None, line.pk) for incident in order.open_incidents):
         return "INCIDENT_OPEN"
-    if order.line_balance[line.pk].refundable_amount == ZERO and line_refunds:
-        if all(entry["refund_state"] == "REFUNDED" for entry in line_refunds):
-            return "REFUNDED"
+    paid_in_full = line_refunds and all(
+        entry["refund_state"] == "REFUNDED" for entry in line_refunds
+    )
+    if paid_in_full and order.line_balance[line.pk].refundable_amount == ZERO:
+        return "REFUNDED"
     return order.state
 
 

@@ -18,7 +18,9 @@ urlpatterns = [
     route("account", account.AccountView, "a01"),
     route("account/statistics", account.StatisticsView, "a21"),
     route("inbox/threads", inbox.ThreadListView, "m11-m14"),
-    route(f"inbox/threads/{ID.format('attachment_id')}/download", inbox.AttachmentDownloadView, "m13"),
+    route(
+        f"inbox/threads/{ID.format('attachment_id')}/download", inbox.AttachmentDownloadView, "m13"
+    ),
     route(f"inbox/threads/{ID.format('thread_id')}/message", inbox.ThreadMessageView, "m12"),
     route(f"inbox/threads/{ID.format('thread_id')}", inbox.ThreadDetailView, "m10"),
     route("orders", orders.OrderListView, "or11"),

@@ -193,7 +193,9 @@ def order_tracking_set(*, order: Order, acting_user, carrier: str, tracking_numb
     locked = order_lock(order.pk)
     if locked.state not in TRACKING_STATES:
         raise InvalidState(
-            _("Order %(reference)s is %(state)s: tracking is given for an order to ship or shipped.")
+            _(
+                "Order %(reference)s is %(state)s: tracking is given for an order to ship or shipped."
+            )
             % {"reference": locked.reference, "state": locked.get_state_display().lower()}
         )
     if (locked.carrier, locked.tracking_number) == (carrier, tracking_number):

@@ -27,9 +27,7 @@ class IsShopOrOperator(permissions.BasePermission):
 
     def has_permission(self, request, view):
         user = request.user
-        return bool(
-            user and user.is_authenticated and (user.shop_id is not None or user.is_staff)
-        )
+        return bool(user and user.is_authenticated and (user.shop_id is not None or user.is_staff))
 
 
 def shop_for(request) -> Shop:

@@ -113,7 +113,9 @@ def _filtered_orders(shop, params):
             "CHANNELS_NOT_SUPPORTED",
         )
     if params.get("customer_debited") is not None or params.get("payment_workflow"):
-        field = "customer_debited" if params.get("customer_debited") is not None else "payment_workflow"
+        field = (
+            "customer_debited" if params.get("customer_debited") is not None else "payment_workflow"
+        )
         raise _not_supported(
             field,
             _("SellerDesk keeps no payment data: %(field)s is not supported.") % {"field": field},
@@ -188,7 +190,9 @@ class LineDecisionInput(serializers.Serializer):
 
 
 class AcceptInput(serializers.Serializer):
-    order_lines = serializers.ListField(child=serializers.JSONField(allow_null=True), allow_empty=False)
+    order_lines = serializers.ListField(
+        child=serializers.JSONField(allow_null=True), allow_empty=False
+    )
 
 
 class OrderAcceptView(MiraklView):
@@ -392,7 +396,11 @@ class RefundEntryInput(serializers.Serializer):
         for name in ("fees", "taxes", "shipping_taxes"):
             if any(item.get("amount") for item in attrs.get(name, [])):
                 raise serializers.ValidationError(
-                    {name: [_("SellerDesk keeps no taxes or fees: only zero amounts are accepted.")]}
+                    {
+                        name: [
+                            _("SellerDesk keeps no taxes or fees: only zero amounts are accepted.")
+                        ]
+                    }
                 )
         return attrs
 

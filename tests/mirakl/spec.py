@@ -106,9 +106,9 @@ def interface(server_url: str) -> OpenAPI:
         config=Config(
             spec_validator_cls=None,
             extra_media_type_deserializers={
-                "application/octet-stream": lambda data, **options: data.decode("latin-1")
-                if isinstance(data, bytes)
-                else data
+                "application/octet-stream": lambda data, **options: (
+                    data.decode("latin-1") if isinstance(data, bytes) else data
+                )
             },
         ),
     )

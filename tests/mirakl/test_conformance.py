@@ -32,14 +32,22 @@ class Connector:
         self.violations: list[str] = []
         self.checked: set[str] = set()
 
-    def call(self, operation: str, method: str, path: str, *, expect: int, check_request=True, **kwargs):
+    def call(
+        self, operation: str, method: str, path: str, *, expect: int, check_request=True, **kwargs
+    ):
         response = self.session.request(method, self.base_url + path, timeout=30, **kwargs)
-        assert response.status_code == expect, (operation, response.status_code, response.text[:2000])
+        assert response.status_code == expect, (
+            operation,
+            response.status_code,
+            response.text[:2000],
+        )
         if check_request:
             try:
                 self.api.validate_request(RequestsOpenAPIRequest(response.request))
             except Exception as error:
-                self.violations.append(f"{operation} request {method} {path}: {error!r} {error.__cause__!r}")
+                self.violations.append(
+                    f"{operation} request {method} {path}: {error!r} {error.__cause__!r}"
+                )
         try:
             self.api.validate_response(
                 RequestsOpenAPIRequest(response.request), RequestsOpenAPIResponse(response)
@@ -81,20 +89,35 @@ def test_every_operation_answers_as_the_published_interface_says(
     first_page = call("M11", "GET", "/api/inbox/threads?limit=1", expect=200).json()
     assert len(first_page["data"]) == 1 and first_page["next_page_token"]
     second = call(
-        "M11", "GET", f"/api/inbox/threads?limit=1&page_token={first_page['next_page_token']}",
+        "M11",
+        "GET",
+        f"/api/inbox/threads?limit=1&page_token={first_page['next_page_token']}",
         expect=200,
     ).json()
     assert second["data"][0]["id"] != first_page["data"][0]["id"] and second["previous_page_token"]
     call("M11", "GET", "/api/inbox/threads?with_messages=true", expect=200)
-    call("M11", "GET", f"/api/inbox/threads?entity_type=MMP_ORDER&entity_id={world.shipped.reference}", expect=200)
-    call("M11", "GET", "/api/inbox/threads?entity_type=SELLER_OPERATOR&updated_since=2020-01-01T00:00:00Z", expect=200)
+    call(
+        "M11",
+        "GET",
+        f"/api/inbox/threads?entity_type=MMP_ORDER&entity_id={world.shipped.reference}",
+        expect=200,
+    )
+    call(
+        "M11",
+        "GET",
+        "/api/inbox/threads?entity_type=SELLER_OPERATOR&updated_since=2020-01-01T00:00:00Z",
+        expect=200,
+    )
     for thread in (world.customer_thread, world.operator_thread, world.answered_thread):
         call("M10", "GET", f"/api/inbox/threads/{thread.pk}", expect=200)
     call("M13", "GET", f"/api/inbox/threads/{world.attachment.pk}/download", expect=200)
 
     # Writing in threads (multipart with attachments).
     call(
-        "M12", "POST", f"/api/inbox/threads/{world.customer_thread.pk}/message", expect=201,
+        "M12",
+        "POST",
+        f"/api/inbox/threads/{world.customer_thread.pk}/message",
+        expect=201,
         check_request=False,
         **multipart(
             "message_input",
@@ -103,20 +126,33 @@ def test_every_operation_answers_as_the_published_interface_says(
         ),
     )
     call(
-        "M14", "POST", "/api/inbox/threads", expect=201, check_request=False,
-        **multipart(
-            "thread_input",
-            {"body": "Una pregunta sobre pagos.", "entity": {"type": "SELLER_OPERATOR"},
-             "topic": {"type": "FREE_TEXT", "value": "Pagos"}},
-        ),
-    )
-    call(
-        "OR43", "POST", f"/api/orders/{world.received.reference}/threads", expect=201,
+        "M14",
+        "POST",
+        "/api/inbox/threads",
+        expect=201,
         check_request=False,
         **multipart(
             "thread_input",
-            {"body": "¿Le llegó bien el pedido?", "to": ["CUSTOMER", "OPERATOR"],
-             "topic": {"type": "REASON_CODE", "value": "delivery"}},
+            {
+                "body": "Una pregunta sobre pagos.",
+                "entity": {"type": "SELLER_OPERATOR"},
+                "topic": {"type": "FREE_TEXT", "value": "Pagos"},
+            },
+        ),
+    )
+    call(
+        "OR43",
+        "POST",
+        f"/api/orders/{world.received.reference}/threads",
+        expect=201,
+        check_request=False,
+        **multipart(
+            "thread_input",
+            {
+                "body": "¿Le llegó bien el pedido?",
+                "to": ["CUSTOMER", "OPERATOR"],
+                "topic": {"type": "REASON_CODE", "value": "delivery"},
+            },
             ("albaran.pdf", minimal_pdf("Albarán")),
         ),
     )
@@ -125,32 +161,57 @@ def test_every_operation_answers_as_the_published_interface_says(
     call("OR11", "GET", "/api/orders", expect=200)
     call("OR11", "GET", "/api/orders?max=2&offset=2&order=desc", expect=200)
     call("OR11", "GET", "/api/orders?order_state_codes=SHIPPED&has_incident=true", expect=200)
-    call("OR11", "GET", f"/api/orders?order_ids={world.shipped.reference}&order_tax_mode=TAX_EXCLUDED", expect=200)
+    call(
+        "OR11",
+        "GET",
+        f"/api/orders?order_ids={world.shipped.reference}&order_tax_mode=TAX_EXCLUDED",
+        expect=200,
+    )
     for order in (world.waiting, world.to_ship, world.shipped, world.with_incident, world.received):
         call("OR12", "GET", f"/api/orders/{order.reference}", expect=200)
 
     lines = [str(pk) for pk in world.waiting.lines.values_list("pk", flat=True)]
     call(
-        "OR21", "PUT", f"/api/orders/{world.waiting.reference}/accept", expect=204,
+        "OR21",
+        "PUT",
+        f"/api/orders/{world.waiting.reference}/accept",
+        expect=204,
         json={"order_lines": [{"id": line, "accepted": True} for line in lines]},
     )
     call(
-        "OR23", "PUT", f"/api/orders/{world.to_ship.reference}/tracking", expect=204,
+        "OR23",
+        "PUT",
+        f"/api/orders/{world.to_ship.reference}/tracking",
+        expect=204,
         json={"carrier_name": "Correos", "carrier_code": "CORREOS", "tracking_number": "PK123"},
     )
     call("OR24", "PUT", f"/api/orders/{world.to_ship.reference}/ship", expect=204)
     call("OR29", "PUT", f"/api/orders/{to_cancel.reference}/cancel", expect=204)
     received_line = world.received.lines.order_by("id").first()
     call(
-        "OR28", "PUT", "/api/orders/refund", expect=200,
-        json={"refunds": [{"order_line_id": str(received_line.pk), "amount": 10.0,
-                           "shipping_amount": 1.5, "quantity": 1, "reason_code": "goodwill"}]},
+        "OR28",
+        "PUT",
+        "/api/orders/refund",
+        expect=200,
+        json={
+            "refunds": [
+                {
+                    "order_line_id": str(received_line.pk),
+                    "amount": 10.0,
+                    "shipping_amount": 1.5,
+                    "quantity": 1,
+                    "reason_code": "goodwill",
+                }
+            ]
+        },
     )
     incident_line = world.incident.order_line_id
     call(
-        "OR64", "PUT",
+        "OR64",
+        "PUT",
         f"/api/orders/{world.with_incident.reference}/lines/{incident_line}/resolve_incident",
-        expect=204, json={"reason_code": "replacement_sent"},
+        expect=204,
+        json={"reason_code": "replacement_sent"},
     )
     call("OR11", "GET", "/api/orders?max=100", expect=200)
     for order in (world.waiting, world.to_ship, world.received, world.with_incident, to_cancel):

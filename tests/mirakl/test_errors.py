@@ -22,11 +22,23 @@ def line_of(order, index=0):
 
 
 def all_lines(order, accepted=True):
-    return [{"id": str(pk), "accepted": accepted} for pk in order.lines.values_list("pk", flat=True)]
+    return [
+        {"id": str(pk), "accepted": accepted} for pk in order.lines.values_list("pk", flat=True)
+    ]
 
 
 def refund(line, **fields):
-    return {"refunds": [{"order_line_id": line, "amount": 1, "shipping_amount": 0, "reason_code": "goodwill", **fields}]}
+    return {
+        "refunds": [
+            {
+                "order_line_id": line,
+                "amount": 1,
+                "shipping_amount": 0,
+                "reason_code": "goodwill",
+                **fields,
+            }
+        ]
+    }
 
 
 # (method, path, body, status, code): `w` is the test's world.

@@ -44,7 +44,9 @@ class SellerDeskApi:
         return response.json()
 
 
-def test_a_published_mirakl_client_does_the_shops_customer_care(live_server, shop, seller, operator):
+def test_a_published_mirakl_client_does_the_shops_customer_care(
+    live_server, shop, seller, operator
+):
     world = build_world(shop, seller, operator)
     key = raw_key(seller)
     client = published_client(live_server, key)
@@ -59,7 +61,11 @@ def test_a_published_mirakl_client_does_the_shops_customer_care(live_server, sho
 
     # Reply with an attachment (multipart: message_input and files).
     reply = client.threads.message(str(world.customer_thread.pk)).create_item(
-        {"message_input": json.dumps({"body": "Le enviamos la factura.", "to": [{"type": "CUSTOMER"}]})},
+        {
+            "message_input": json.dumps(
+                {"body": "Le enviamos la factura.", "to": [{"type": "CUSTOMER"}]}
+            )
+        },
         files={"files": ("factura.pdf", minimal_pdf("Factura 1003"), "application/pdf")},
     )
     assert reply.status_code == 201, reply.text
@@ -89,13 +95,17 @@ def test_a_published_mirakl_client_does_the_shops_customer_care(live_server, sho
     assert new_thread["reason"] == "delivery" and new_thread["participants"] == ["customer"]
 
     # Mark the incident on its line resolved.
-    resolved = client.orders.lines(world.with_incident.reference).resolve_incident(
-        str(world.incident.order_line_id)
-    ).update_create_item({"reason_code": "replacement_sent"})
+    resolved = (
+        client.orders.lines(world.with_incident.reference)
+        .resolve_incident(str(world.incident.order_line_id))
+        .update_create_item({"reason_code": "replacement_sent"})
+    )
     assert resolved.status_code == 204, resolved.text
     incident = v1.get(f"/incidents/{world.incident.pk}/")
     assert incident["state"] == "resolved"
-    operator_threads = v1.get("/threads/", order=world.with_incident.reference, participant="operator")
+    operator_threads = v1.get(
+        "/threads/", order=world.with_incident.reference, participant="operator"
+    )
     assert operator_threads["results"], "the resolution message reaches the order's operator thread"
 
     # Refund a line: 1 unit of 10.00 and 1.50 of the shipping.

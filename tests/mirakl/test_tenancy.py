@@ -13,7 +13,11 @@ pytestmark = pytest.mark.django_db
 def _operations(w):
     """(operation, method, path, body) aimed at the objects of world `w`."""
     line = w.waiting.lines.order_by("id").first().pk
-    thread = {"body": "Hola, buenos días.", "to": ["CUSTOMER"], "topic": {"type": "REASON_CODE", "value": "delivery"}}
+    thread = {
+        "body": "Hola, buenos días.",
+        "to": ["CUSTOMER"],
+        "topic": {"type": "REASON_CODE", "value": "delivery"},
+    }
     return [
         ("M10", "get", f"/api/inbox/threads/{w.customer_thread.pk}", None),
         ("M12", "post", f"/api/inbox/threads/{w.customer_thread.pk}/message",
@@ -93,7 +97,9 @@ def test_an_operator_key_acts_for_the_shop_it_names_and_only_for_it(
         "NOR-1001", "NOR-1002", "NOR-1003", "NOR-1004", "NOR-1005",
     }  # fmt: skip
     # Another shop's order under this shop's id is not found.
-    response = mirakl_operator.get(f"/mirakl/api/orders/{other_world.shipped.reference}?shop_id={shop}")
+    response = mirakl_operator.get(
+        f"/mirakl/api/orders/{other_world.shipped.reference}?shop_id={shop}"
+    )
     assert response.status_code == 404
     assert mirakl_operator.get("/mirakl/api/account?shop_id=999999").status_code == 404
 
