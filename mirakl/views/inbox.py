@@ -48,8 +48,27 @@ def _thread(shop, thread_id) -> Thread:
     return thread
 
 
-def _first_message_id(thread) -> str:
-    return str(Message.objects.filter(thread=thread).order_by("id").values_list("pk", flat=True)[0])
+def _thread_started(request, *, shop, order, data, to_customer, to_operator) -> Response:
+    """M14 and OR43: the thread and its first message, answered as Mirakl does."""
+    reason_code, subject = topic_as_reason(data["topic"])
+    thread = services.thread_start(
+        shop=shop,
+        order=order,
+        reason_code=reason_code,
+        subject=subject,
+        body=data["body"],
+        to_customer=to_customer,
+        to_operator=to_operator,
+        acting_user=request.user,
+        attachments=request.FILES.getlist("files"),
+    )
+    first_message = (
+        Message.objects.filter(thread=thread).order_by("id").values_list("pk", flat=True)[0]
+    )
+    return Response(
+        {"thread_id": str(thread.pk), "message_id": str(first_message)},
+        status=status.HTTP_201_CREATED,
+    )
 
 
 # --- Input -----------------------------------------------------------------------------------
@@ -215,21 +234,8 @@ class ThreadListView(MiraklView):
                 code="ENTITY_TYPE_NOT_SUPPORTED",
                 fields={"thread_input.entity.type": [_("Use SELLER_OPERATOR.")]},
             )
-        reason_code, subject = topic_as_reason(data["topic"])
-        thread = services.thread_start(
-            shop=self.shop,
-            order=None,
-            reason_code=reason_code,
-            subject=subject,
-            body=data["body"],
-            to_customer=False,
-            to_operator=True,
-            acting_user=request.user,
-            attachments=request.FILES.getlist("files"),
-        )
-        return Response(
-            {"thread_id": str(thread.pk), "message_id": _first_message_id(thread)},
-            status=status.HTTP_201_CREATED,
+        return _thread_started(
+            request, shop=self.shop, order=None, data=data, to_customer=False, to_operator=True
         )
 
 
@@ -293,20 +299,12 @@ class OrderThreadView(MiraklView):
         if order is None:
             raise NotFound()
         data = _valid_part(OrderThreadInput, request, "thread_input")
-        reason_code, subject = topic_as_reason(data["topic"])
         to_customer, to_operator = recipients_of(data["to"])
-        thread = services.thread_start(
+        return _thread_started(
+            request,
             shop=self.shop,
             order=order,
-            reason_code=reason_code,
-            subject=subject,
-            body=data["body"],
+            data=data,
             to_customer=to_customer,
             to_operator=to_operator,
-            acting_user=request.user,
-            attachments=request.FILES.getlist("files"),
-        )
-        return Response(
-            {"thread_id": str(thread.pk), "message_id": _first_message_id(thread)},
-            status=status.HTTP_201_CREATED,
         )
