@@ -153,6 +153,7 @@ class OrderEventKind(models.TextChoices):
     REFUSED = "refused", _("Refused")
     CANCELED = "canceled", _("Canceled")
     SHIPPED = "shipped", _("Shipped")
+    TRACKING_UPDATED = "tracking_updated", _("Tracking updated")
     RECEIVED = "received", _("Received")
     CLOSED = "closed", _("Closed")
     MESSAGE = "message", _("Message")

@@ -179,6 +179,42 @@ def order_ship(*, order: Order, acting_user, carrier: str, tracking_number: str)
     )
 
 
+# Carrier and tracking number may be given before the shipment is confirmed, and corrected after.
+TRACKING_STATES = (OrderState.SHIPPING, OrderState.SHIPPED)
+
+
+@transaction.atomic
+def order_tracking_set(*, order: Order, acting_user, carrier: str, tracking_number: str) -> Order:
+    """Record the carrier and tracking number of an order to ship (SHIPPING) or shipped (SHIPPED),
+    without changing its state: `order_ship` then confirms the shipment with them. Not a
+    transition, so a frozen order may get its tracking too. Writes a `tracking_updated` event
+    (none when nothing changed). Raises required, invalid_transition (409, another state).
+    """
+    carrier = _required(carrier, "carrier")
+    tracking_number = _required(tracking_number, "tracking_number")
+    locked = order_lock(order.pk)
+    if locked.state not in TRACKING_STATES:
+        raise InvalidState(
+            _(
+                "Order %(reference)s is %(state)s: tracking is given for an order to ship or shipped."
+            )
+            % {"reference": locked.reference, "state": locked.get_state_display().lower()}
+        )
+    if (locked.carrier, locked.tracking_number) == (carrier, tracking_number):
+        return locked
+    locked.carrier = carrier
+    locked.tracking_number = tracking_number
+    locked.save(update_fields=["carrier", "tracking_number", "updated_at"])
+    order_event_record(
+        order=locked,
+        kind=OrderEventKind.TRACKING_UPDATED,
+        actor=acting_user,
+        actor_side=actor_side_of(acting_user),
+        message=f"{carrier} {tracking_number}",
+    )
+    return locked
+
+
 def order_receive(*, order: Order, acting_user) -> Order:
     """SHIPPED → RECEIVED: the customer (through the operator API) or the operator confirms receipt."""
     return _order_transition(order=order, action=OrderAction.RECEIVE, acting_user=acting_user)

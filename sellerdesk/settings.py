@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "refunds",
     "stats",
     "notifications",
+    "mirakl",
 ]
 
 MIDDLEWARE = [

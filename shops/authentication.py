@@ -22,6 +22,11 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             raw = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("Invalid token header.")) from None
+        return self.authenticate_credentials(raw)
+
+    def authenticate_credentials(self, raw: str):
+        """The (user, key) of an active key given in clear; raises AuthenticationFailed. Shared
+        with the Mirakl-compatible API, which takes the same keys in another header form."""
         api_key = (
             ApiKey.objects.active()
             .select_related("user", "user__shop")

@@ -1,4 +1,4 @@
-"""Statistics periods: the last 7, 30 or 90 calendar days of a shop, counted in its timezone.
+"""Statistics periods: the last 7, 30, 90 (180, 365) calendar days of a shop, in its timezone.
 
 A period is half-open, [start, end): it starts at midnight of its first day and ends at
 midnight after today, both in the shop's timezone, so an event exactly at the start counts
@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from sellerdesk.errors import DomainError
 
-PERIOD_DAYS = {"7d": 7, "30d": 30, "90d": 90}
+# The pages offer the first three; the APIs also take half a year and a year (the Mirakl-compatible
+# API's LAST_SIX_MONTHS and LAST_YEAR).
+PERIOD_DAYS = {"7d": 7, "30d": 30, "90d": 90, "180d": 180, "365d": 365}
 DEFAULT_PERIOD = "30d"
 PERIOD_CHOICES = [
     ("7d", _("Last 7 days")),

@@ -49,9 +49,18 @@ def test_a_period_across_a_dst_change_keeps_whole_local_days():
     assert period.start.astimezone(MADRID).hour == 0
 
 
-@pytest.mark.parametrize("value", ["7d", "30d", "90d"])
-def test_it_accepts_the_three_periods(value):
+@pytest.mark.parametrize("value", ["7d", "30d", "90d", "180d", "365d"])
+def test_it_accepts_the_periods(value):
     assert parse_period(value) == value
+
+
+def test_a_year_is_365_local_days_ending_today():
+    now = datetime(2025, 6, 15, 10, tzinfo=UTC)
+    period = period_bounds(period="365d", tz=MADRID, now=now)
+
+    assert period.first_day.isoformat() == "2024-06-16"
+    assert period.last_day.isoformat() == "2025-06-15"
+    assert period.previous_first_day.isoformat() == "2023-06-17"
 
 
 def test_a_missing_period_is_the_default():
