@@ -10,7 +10,7 @@ from incidents import selectors, services
 from incidents.filters import IncidentFilter, OperatorIncidentFilter
 from incidents.models import IncidentEventKind, IncidentOpenedBy, IncidentState
 from orders import selectors as order_selectors
-from sellerdesk.api.fields import LowerChoiceField
+from sellerdesk.api.fields import LowerChoiceField, id_field
 from sellerdesk.api.pagination import CursorPagination
 from sellerdesk.api.views import get_or_404
 from sellerdesk.tenancy import ALL_SHOPS, IsOperator, SellerScopedAPI
@@ -115,7 +115,7 @@ class OpenInput(serializers.Serializer):
     opened_by = LowerChoiceField(choices=IncidentOpenedBy.choices)
     reason = serializers.CharField(max_length=64, help_text=OPEN_REASON_HELP)
     description = serializers.CharField(max_length=5000)
-    line = serializers.IntegerField(required=False, allow_null=True, help_text="An order line id.")
+    line = id_field(required=False, allow_null=True, help_text="An order line id.")
 
 
 class CloseInput(serializers.Serializer):

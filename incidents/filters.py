@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Incident, IncidentOpenedBy, IncidentState
 from orders.filters import LowerCaseChoiceFilter, _lower_choices
+from sellerdesk import filters as safe_filters
+from sellerdesk.validation import parse_id
 
 
 class IncidentFilter(django_filters.FilterSet):
@@ -14,10 +16,10 @@ class IncidentFilter(django_filters.FilterSet):
         label=_("Opened by"), choices=_lower_choices(IncidentOpenedBy.choices)
     )
     order = django_filters.CharFilter(label=_("Order (id or number)"), method="filter_order")
-    opened_after = django_filters.IsoDateTimeFilter(
+    opened_after = safe_filters.IsoDateTimeFilter(
         label=_("Opened after"), field_name="opened_at", lookup_expr="gte"
     )
-    opened_before = django_filters.IsoDateTimeFilter(
+    opened_before = safe_filters.IsoDateTimeFilter(
         label=_("Opened before"), field_name="opened_at", lookup_expr="lt"
     )
 
@@ -28,8 +30,9 @@ class IncidentFilter(django_filters.FilterSet):
     def filter_order(self, queryset, name, value):
         value = value.strip()
         condition = Q(order__reference=value)
-        if value.isdigit():
-            condition |= Q(order_id=int(value))
+        order_id = parse_id(value)
+        if order_id is not None:
+            condition |= Q(order_id=order_id)
         return queryset.filter(condition)
 
 
@@ -43,9 +46,9 @@ class IncidentPageFilter(IncidentFilter):
     order = django_filters.CharFilter(
         label=_("Order number"), field_name="order__reference", lookup_expr="icontains"
     )
-    opened_after = django_filters.DateFilter(
+    opened_after = safe_filters.DateFilter(
         label=_("Opened from"), field_name="opened_at", lookup_expr="date__gte"
     )
-    opened_before = django_filters.DateFilter(
+    opened_before = safe_filters.DateFilter(
         label=_("Opened until"), field_name="opened_at", lookup_expr="date__lte"
     )

@@ -16,7 +16,7 @@ from messaging.filters import ThreadFilter
 from messaging.models import PARTICIPANTS_API, Attachment, DeadlineStatus, ReasonKind, Side, Thread
 from messaging.views import attachment_response
 from orders.selectors import order_list
-from sellerdesk.api.fields import LowerChoiceField
+from sellerdesk.api.fields import LowerChoiceField, StorableDateTimeField
 from sellerdesk.api.pagination import CursorPagination
 from sellerdesk.api.views import get_or_404
 from sellerdesk.errors import DomainError
@@ -150,7 +150,7 @@ class ImportedThreadInput(serializers.Serializer):
     reason = serializers.CharField(max_length=50)
     subject = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     body = serializers.CharField(max_length=services.MAX_BODY_LENGTH)
-    sent_at = serializers.DateTimeField(required=False)
+    sent_at = StorableDateTimeField(required=False)
     attachments = attachments_field()
 
     def validate_sent_at(self, value):
@@ -162,7 +162,7 @@ class ImportedThreadInput(serializers.Serializer):
 class ImportedMessageInput(serializers.Serializer):
     author = serializers.ChoiceField(choices=INCOMING_AUTHORS)
     body = serializers.CharField(max_length=services.MAX_BODY_LENGTH)
-    sent_at = serializers.DateTimeField(required=False)
+    sent_at = StorableDateTimeField(required=False)
     attachments = attachments_field()
 
     validate_sent_at = ImportedThreadInput.validate_sent_at

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from messaging.models import DeadlineStatus, ReasonKind, Thread, unread_q
 from messaging.selectors import AWAITING_REPLY, deadline_q
+from sellerdesk import filters as safe_filters
 
 DEADLINE_CHOICES = [
     (AWAITING_REPLY, _("Awaiting my reply")),
@@ -28,10 +29,10 @@ class ThreadFilter(django_filters.FilterSet):
     order = django_filters.CharFilter(
         label=_("Order number"), field_name="order__reference", lookup_expr="icontains"
     )
-    last_message_after = django_filters.IsoDateTimeFilter(
+    last_message_after = safe_filters.IsoDateTimeFilter(
         label=_("Last message after"), field_name="last_message_at", lookup_expr="gte"
     )
-    last_message_before = django_filters.IsoDateTimeFilter(
+    last_message_before = safe_filters.IsoDateTimeFilter(
         label=_("Last message before"), field_name="last_message_at", lookup_expr="lt"
     )
     unread = django_filters.BooleanFilter(label=_("Unread"), method="filter_unread")
@@ -71,10 +72,10 @@ class ThreadFilter(django_filters.FilterSet):
 class ThreadPageFilter(ThreadFilter):
     """The page takes plain dates (a calendar) for the last message, the API ISO date-times."""
 
-    last_message_after = django_filters.DateFilter(
+    last_message_after = safe_filters.DateFilter(
         label=_("Last message from"), method="filter_from_day"
     )
-    last_message_before = django_filters.DateFilter(
+    last_message_before = safe_filters.DateFilter(
         label=_("Last message until"), method="filter_until_day"
     )
 

@@ -20,6 +20,7 @@ from orders.models import Order
 from orders.selectors import order_get
 from sellerdesk.errors import DomainError
 from sellerdesk.tenancy import SellerRequired
+from sellerdesk.validation import BIGINT_MAX, storable_datetime
 
 PAGE_SIZE = 25
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -66,11 +67,16 @@ def _cursor_encode(thread: Thread) -> str:
 
 
 def _cursor_decode(raw: str | None):
+    # A cursor is typed into the address bar as easily as it is followed: anything that is not
+    # two ASCII integers naming a storable time and a bigint id is ignored (the first page).
     try:
-        micros, pk = (int(part) for part in (raw or "").split("_"))
-        return EPOCH + timedelta(microseconds=micros), pk
-    except ValueError:
+        micros, pk = (int(part) for part in (raw or "").split("_") if part.isascii())
+        at = storable_datetime(EPOCH + timedelta(microseconds=micros))
+    except (ValueError, OverflowError):
         return None
+    if at is None or not 0 < pk <= BIGINT_MAX:
+        return None
+    return at, pk
 
 
 def keyset_page(queryset, *, before: str | None, after: str | None, size: int = PAGE_SIZE):

@@ -1,5 +1,7 @@
 """REST API for orders: the seller's endpoints and the operator's import and receipt."""
 
+from decimal import Decimal
+
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +15,12 @@ from orders import selectors, services
 from orders.extensions import order_sections
 from orders.filters import OrderFilter
 from orders.models import SELLER_ACTIONS, OrderEvent, OrderEventKind, OrderState
-from sellerdesk.api.fields import LowerChoiceField, money_field
+from sellerdesk.api.fields import (
+    MAX_STORED_AMOUNT,
+    LowerChoiceField,
+    StorableDateTimeField,
+    money_field,
+)
 from sellerdesk.api.pagination import CursorPagination
 from sellerdesk.api.views import get_or_404
 from sellerdesk.tenancy import ALL_SHOPS, IsOperator, SellerScopedAPI
@@ -246,11 +253,12 @@ class OrderImportInput(serializers.Serializer):
         default="EUR",
         error_messages={"invalid": _("Use an ISO 4217 code such as EUR.")},
     )
-    lines = LineImportInput(many=True, allow_empty=False)
-    shipping_amount = money_field(min_value=0, default="0.00")
+    lines = LineImportInput(many=True, allow_empty=False, max_length=1000)
+    # A Decimal, not "0.00": DRF hands a default over as it is, unparsed.
+    shipping_amount = money_field(min_value=0, default=Decimal("0.00"))
     state = LowerChoiceField(choices=OrderState.choices, default="waiting_acceptance")
-    created_at = serializers.DateTimeField(required=False)
-    shipped_at = serializers.DateTimeField(required=False)
+    created_at = StorableDateTimeField(required=False)
+    shipped_at = StorableDateTimeField(required=False)
 
     def validate(self, attrs):
         now = timezone.now()
@@ -266,6 +274,11 @@ class OrderImportInput(serializers.Serializer):
             errors["shipped_at"] = [_("Only a shipped order has a shipping date.")]
         if attrs.get("shipped_at") and attrs["shipped_at"] < attrs["created_at"]:
             errors["shipped_at"] = [_("An order ships after it is created.")]
+        total = attrs["shipping_amount"] + sum(
+            line["quantity"] * line["unit_price"] for line in attrs["lines"]
+        )
+        if total > MAX_STORED_AMOUNT:
+            errors["lines"] = [_("The order's total is too large.")]
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

@@ -8,6 +8,7 @@ from django_filters.constants import EMPTY_VALUES
 
 from orders.freeze import frozen_q
 from orders.models import Order, OrderState
+from sellerdesk import filters as safe_filters
 
 
 class LowerCaseChoiceFilter(django_filters.ChoiceFilter):
@@ -30,16 +31,16 @@ class OrderFilter(django_filters.FilterSet):
     has_open_incident = django_filters.BooleanFilter(
         label=_("Has an open incident"), method="filter_has_open_incident"
     )
-    created_after = django_filters.IsoDateTimeFilter(
+    created_after = safe_filters.IsoDateTimeFilter(
         label=_("Created after"), field_name="created_at", lookup_expr="gte"
     )
-    created_before = django_filters.IsoDateTimeFilter(
+    created_before = safe_filters.IsoDateTimeFilter(
         label=_("Created before"), field_name="created_at", lookup_expr="lt"
     )
-    shipped_after = django_filters.IsoDateTimeFilter(
+    shipped_after = safe_filters.IsoDateTimeFilter(
         label=_("Shipped after"), field_name="shipped_at", lookup_expr="gte"
     )
-    shipped_before = django_filters.IsoDateTimeFilter(
+    shipped_before = safe_filters.IsoDateTimeFilter(
         label=_("Shipped before"), field_name="shipped_at", lookup_expr="lt"
     )
 
@@ -53,7 +54,7 @@ class OrderFilter(django_filters.FilterSet):
         return queryset.filter(frozen_q()) if value else queryset.exclude(frozen_q())
 
 
-class LocalDateFilter(django_filters.DateFilter):
+class LocalDateFilter(safe_filters.DateFilter):
     """A calendar date on a date-time column, as a range in the current timezone.
 
     `created_at__date >= d` would cast every row (no index can serve it); a bound on the

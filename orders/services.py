@@ -242,9 +242,25 @@ def _advance_step(
         )
         if not ids:
             return 0, skipped
-        moved = Order.objects.filter(pk__in=ids, state=from_state).update(
-            state=to_state, updated_at=now, **{timestamp_field: now}
+        # The UPDATE re-checks every condition, the freeze included: the SELECT's snapshot may
+        # predate an incident committed since (its lock released, so SKIP LOCKED did not skip
+        # the order), and READ COMMITTED gives this statement a newer snapshot that sees it.
+        moved = (
+            Order.objects.filter(pk__in=ids, state=from_state)
+            .exclude(frozen_q())
+            .update(state=to_state, updated_at=now, **{timestamp_field: now})
         )
+        if moved < len(ids):
+            # Frozen meanwhile: skipped like the others. The rows stay locked by this
+            # transaction, so those now in to_state at `now` are exactly the ones it moved.
+            skipped += len(ids) - moved
+            ids = list(
+                Order.objects.filter(
+                    pk__in=ids, state=to_state, **{timestamp_field: now}
+                ).values_list("pk", flat=True)
+            )
+            if not ids:
+                return 0, skipped
         OrderEvent.objects.bulk_create(
             OrderEvent(
                 order_id=order_id,

@@ -14,7 +14,7 @@ from refunds.calculations import LineRequest, RefundRequest
 from refunds.filters import OperatorRefundFilter, RefundFilter
 from refunds.idempotency import HEADER, idempotency_key_from, request_fingerprint
 from refunds.models import Refund, RefundState
-from sellerdesk.api.fields import LowerChoiceField, money_field
+from sellerdesk.api.fields import LowerChoiceField, id_field, money_field
 from sellerdesk.api.views import get_or_404
 from sellerdesk.tenancy import ALL_SHOPS, IsOperator, SellerScopedAPI
 
@@ -22,7 +22,7 @@ from sellerdesk.tenancy import ALL_SHOPS, IsOperator, SellerScopedAPI
 
 
 class RefundLineInput(serializers.Serializer):
-    line = serializers.IntegerField(help_text="The order line's id.")
+    line = id_field(help_text="The order line's id.")
     quantity = serializers.IntegerField(
         required=False, max_value=1_000_000, help_text="Units to refund (at the unit price)."
     )

@@ -16,6 +16,7 @@ api_v1 = [
 
 urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
+    path("readyz/", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
@@ -33,4 +34,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
 ]
 
+handler400 = "sellerdesk.views.bad_request"
+handler403 = "sellerdesk.views.permission_denied"
 handler404 = "sellerdesk.views.not_found"
+handler500 = "sellerdesk.views.server_error"
