@@ -13,6 +13,7 @@ from orders import selectors as order_selectors
 from sellerdesk.api.fields import LowerChoiceField, id_field
 from sellerdesk.api.pagination import CursorPagination
 from sellerdesk.api.views import get_or_404
+from sellerdesk.idempotency import idempotent
 from sellerdesk.tenancy import ALL_SHOPS, IsOperator, SellerScopedAPI
 
 # --- Output ----------------------------------------------------------------------------------
@@ -209,6 +210,7 @@ class OperatorIncidentOpenApi(APIView):
 
     permission_classes = [IsOperator]
 
+    @idempotent
     def post(self, request, pk):
         order = get_or_404(order_selectors.order_list(shop=ALL_SHOPS), pk=pk)
         data = _valid(OpenInput, request.data)

@@ -23,6 +23,7 @@ from sellerdesk.api.fields import (
 )
 from sellerdesk.api.pagination import CursorPagination
 from sellerdesk.api.views import get_or_404
+from sellerdesk.idempotency import idempotent
 from sellerdesk.tenancy import ALL_SHOPS, IsOperator, SellerScopedAPI
 from shops.models import Shop
 
@@ -304,6 +305,7 @@ class OperatorOrderListApi(generics.ListCreateAPIView):
         return selectors.order_list(shop=ALL_SHOPS)
 
     @extend_schema(request=OrderImportInput, responses={201: OrderDetailOutput})
+    @idempotent
     def post(self, request):
         serializer = OrderImportInput(data=request.data)
         serializer.is_valid(raise_exception=True)

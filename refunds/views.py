@@ -15,6 +15,7 @@ from refunds.filters import RefundPageFilter
 from refunds.forms import RefundForm
 from refunds.models import Refund, RefundState
 from sellerdesk.errors import DomainError
+from sellerdesk.idempotency import idempotent_form
 from sellerdesk.tenancy import SellerRequired
 
 PAGE_SIZE = 25
@@ -83,6 +84,7 @@ class OrderRefundCreateView(SellerRequired, View):
         order = self._order(pk)
         return self._render(request, order, RefundForm(order=order, balance=load_refundable(order)))
 
+    @idempotent_form
     def post(self, request, pk):
         order = self._order(pk)
         form = RefundForm(request.POST, order=order, balance=load_refundable(order))

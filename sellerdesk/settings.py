@@ -218,11 +218,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messaging.tasks.flag_reply_deadlines",
         "schedule": timedelta(minutes=env_int("REPLY_DEADLINE_JOB_MINUTES", 5, minimum=1)),
     },
+    "purge-idempotency-records": {
+        "task": "sellerdesk.tasks.purge_idempotency_records",
+        "schedule": timedelta(hours=1),
+    },
     "remind-waiting-incidents": {
         "task": "incidents.tasks.remind_waiting_incidents",
         "schedule": timedelta(minutes=env_int("REMIND_INCIDENTS_EVERY_MINUTES", 60, minimum=1)),
     },
 }
+
+# --- Idempotency-Key ---------------------------------------------------------------------------
+# How long a key's first answer is kept for replays; at least a day (retries span hours).
+IDEMPOTENCY_KEEP_HOURS = env_int("IDEMPOTENCY_KEEP_HOURS", 48, minimum=24)
 
 # --- Domain ------------------------------------------------------------------------------------
 AUTO_RECEIVE_DAYS = env_int("AUTO_RECEIVE_DAYS", 15, minimum=1)
