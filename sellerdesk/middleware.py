@@ -46,3 +46,18 @@ class ApiFaultMiddleware:
         if status_code == 503:
             response["Retry-After"] = "30"
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """`Permissions-Policy` on every answer (Django sets Referrer-Policy itself, not this one):
+    no page of SellerDesk uses the camera, microphone, location or payment APIs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
