@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Incident, IncidentOpenedBy, IncidentState
 from orders.filters import LowerCaseChoiceFilter, _lower_choices
+from sellerdesk.filters import LocalDateFilter
 
 
 class IncidentFilter(django_filters.FilterSet):
@@ -43,9 +44,5 @@ class IncidentPageFilter(IncidentFilter):
     order = django_filters.CharFilter(
         label=_("Order number"), field_name="order__reference", lookup_expr="icontains"
     )
-    opened_after = django_filters.DateFilter(
-        label=_("Opened from"), field_name="opened_at", lookup_expr="date__gte"
-    )
-    opened_before = django_filters.DateFilter(
-        label=_("Opened until"), field_name="opened_at", lookup_expr="date__lte"
-    )
+    opened_after = LocalDateFilter(label=_("Opened from"), field_name="opened_at", bound="from")
+    opened_before = LocalDateFilter(label=_("Opened until"), field_name="opened_at", bound="until")
