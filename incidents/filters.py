@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from incidents.models import Incident, IncidentOpenedBy, IncidentState
 from orders.filters import LowerCaseChoiceFilter, _lower_choices
 from sellerdesk import filters as safe_filters
+from sellerdesk.filters import LocalDateFilter
 from sellerdesk.validation import parse_id
 
 
@@ -46,9 +47,5 @@ class IncidentPageFilter(IncidentFilter):
     order = django_filters.CharFilter(
         label=_("Order number"), field_name="order__reference", lookup_expr="icontains"
     )
-    opened_after = safe_filters.DateFilter(
-        label=_("Opened from"), field_name="opened_at", lookup_expr="date__gte"
-    )
-    opened_before = safe_filters.DateFilter(
-        label=_("Opened until"), field_name="opened_at", lookup_expr="date__lte"
-    )
+    opened_after = LocalDateFilter(label=_("Opened from"), field_name="opened_at", bound="from")
+    opened_before = LocalDateFilter(label=_("Opened until"), field_name="opened_at", bound="until")

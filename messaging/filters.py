@@ -1,8 +1,6 @@
 """Inbox filters: the seed's four (subject, customer name, order number, date of last message)
 and unread, deadline status, participant and reason. The API and the page share them."""
 
-from datetime import datetime, time, timedelta
-
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from messaging.models import DeadlineStatus, ReasonKind, Thread, unread_q
 from messaging.selectors import AWAITING_REPLY, deadline_q
 from sellerdesk import filters as safe_filters
+from sellerdesk.filters import LocalDateFilter
 
 DEADLINE_CHOICES = [
     (AWAITING_REPLY, _("Awaiting my reply")),
@@ -72,20 +71,9 @@ class ThreadFilter(django_filters.FilterSet):
 class ThreadPageFilter(ThreadFilter):
     """The page takes plain dates (a calendar) for the last message, the API ISO date-times."""
 
-    last_message_after = safe_filters.DateFilter(
-        label=_("Last message from"), method="filter_from_day"
+    last_message_after = LocalDateFilter(
+        label=_("Last message from"), field_name="last_message_at", bound="from"
     )
-    last_message_before = safe_filters.DateFilter(
-        label=_("Last message until"), method="filter_until_day"
+    last_message_before = LocalDateFilter(
+        label=_("Last message until"), field_name="last_message_at", bound="until"
     )
-
-    # Days are turned into a range of times (not `__date`), so the index on last_message_at works.
-    def filter_from_day(self, queryset, name, value):
-        return queryset.filter(last_message_at__gte=_day_start(value))
-
-    def filter_until_day(self, queryset, name, value):
-        return queryset.filter(last_message_at__lt=_day_start(value + timedelta(days=1)))
-
-
-def _day_start(day) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from orders.filters import LowerCaseChoiceFilter
 from refunds.models import Refund, RefundState
 from sellerdesk import filters as safe_filters
+from sellerdesk.filters import LocalDateFilter
 from sellerdesk.validation import parse_id
 
 
@@ -43,9 +44,7 @@ class RefundPageFilter(RefundFilter):
     order = django_filters.CharFilter(
         label=_("Order number"), field_name="order__reference", lookup_expr="icontains"
     )
-    created_after = safe_filters.DateFilter(
-        label=_("Created from"), field_name="created_at", lookup_expr="date__gte"
-    )
-    created_before = safe_filters.DateFilter(
-        label=_("Created until"), field_name="created_at", lookup_expr="date__lte"
+    created_after = LocalDateFilter(label=_("Created from"), field_name="created_at", bound="from")
+    created_before = LocalDateFilter(
+        label=_("Created until"), field_name="created_at", bound="until"
     )

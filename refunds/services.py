@@ -30,6 +30,7 @@ from refunds.models import Refund, RefundLine, RefundState
 from refunds.notices import REFUND_CONFIRMED, REFUND_CREATED, REFUND_REFUSED, refund_notices_emit
 from refunds.reasons import is_refund_reason
 from sellerdesk.errors import DomainError, InvalidState
+from sellerdesk.formatting import format_money
 
 # --- Create -------------------------------------------------------------------------------------
 
@@ -119,11 +120,10 @@ def refund_create(
                 kind=OrderEventKind.REFUND_CREATED,
                 actor=acting_user,
                 actor_side=actor_side_of(acting_user),
-                message=_("Refund #%(id)s: %(total)s %(currency)s (%(reason)s).")
+                message=_("Refund #%(id)s: %(total)s (%(reason)s).")
                 % {
                     "id": refund.pk,
-                    "total": refund.total_amount,
-                    "currency": refund.currency,
+                    "total": format_money(refund.total_amount, refund.currency),
                     "reason": refund.reason_label,
                 },
                 at=now,

@@ -15,6 +15,7 @@ from refunds.filters import RefundPageFilter
 from refunds.forms import RefundForm
 from refunds.models import Refund, RefundState
 from sellerdesk.errors import DomainError
+from sellerdesk.formatting import format_money
 from sellerdesk.idempotency import idempotent_form
 from sellerdesk.tenancy import SellerRequired
 
@@ -115,10 +116,7 @@ class OrderRefundCreateView(SellerRequired, View):
         refund = created.refund
         messages.success(
             request,
-            _(
-                "Refund #%(id)s of %(total)s %(currency)s created. The customer is notified by "
-                "email."
-            )
-            % {"id": refund.pk, "total": refund.total_amount, "currency": refund.currency},
+            _("Refund #%(id)s of %(total)s created. The customer is notified by email.")
+            % {"id": refund.pk, "total": format_money(refund.total_amount, refund.currency)},
         )
         return redirect("order-detail", pk=order.pk)

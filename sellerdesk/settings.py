@@ -4,6 +4,7 @@ Without any variable set, the project runs on embedded defaults: SQLite, a files
 broker and emails written to files under var/. Production sets DEBUG=0 and a real SECRET_KEY.
 """
 
+import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sellerdesk.middleware.ViewerTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -171,6 +173,12 @@ OPERATOR_LANGUAGE = env_str("OPERATOR_LANGUAGE", "es")
 if OPERATOR_LANGUAGE not in {code for code, _name in LANGUAGES}:
     raise ImproperlyConfigured(
         f"OPERATOR_LANGUAGE must be one of es, en, not {OPERATOR_LANGUAGE!r}."
+    )
+# The operators' clock in the admin unless an operator chose their own (the marketplace's).
+OPERATOR_TIME_ZONE = env_str("OPERATOR_TIME_ZONE", TIME_ZONE)
+if OPERATOR_TIME_ZONE not in zoneinfo.available_timezones():
+    raise ImproperlyConfigured(
+        f"OPERATOR_TIME_ZONE must be an IANA timezone such as Europe/Madrid, not {OPERATOR_TIME_ZONE!r}."
     )
 
 # --- Cache (throttling, idempotency) ------------------------------------------------------------

@@ -29,8 +29,8 @@ def test_the_order_page_shows_the_refunds_panel(seller_client, seller, shipped_o
 
     assert 'data-testid="refunds-panel"' in page
     assert _form_url(shipped_order) in page
-    assert 'data-testid="refunded-amount">5.00 EUR' in page
-    assert 'data-testid="refundable-amount">25.45 EUR' in page
+    assert 'data-testid="refunded-amount">€5.00' in page
+    assert 'data-testid="refundable-amount">€25.45' in page
     assert 'data-testid="order-refund"' in page
 
 
@@ -99,7 +99,7 @@ def test_a_refused_refund_is_shown_next_to_the_form_and_nothing_is_written(
     page = response.content.decode()
     assert response.status_code == 400
     assert "more than what remains refundable" in page
-    assert "At most 4.95 EUR of the shipping remains refundable." in page
+    assert "At most €4.95 of the shipping remains refundable." in page
     assert not Refund.objects.exists()
 
 
@@ -131,8 +131,8 @@ def test_the_preview_button_shows_the_breakdown_without_javascript(seller_client
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert 'data-testid="preview-total">14.95<' in page
-    assert 'data-testid="preview-remaining">15.50<' in page
+    assert 'data-testid="preview-total">€14.95<' in page
+    assert 'data-testid="preview-remaining">€15.50<' in page
     assert not Refund.objects.exists()
 
 

@@ -119,5 +119,5 @@ def test_the_refund_tiles_link_to_the_refunds_of_the_period(seller_client, shop)
         f"/refunds/?created_after={period.first_day.isoformat()}"
         f"&created_before={period.last_day.isoformat()}"
     )
-    assert "8.00 EUR" in _tile(html, "refunded_amount").group(2)
+    assert "€8.00" in _tile(html, "refunded_amount").group(2)
     assert f"/refunds/{counted.pk}/" in seller_client.get(url).content.decode()
