@@ -365,6 +365,21 @@ def _stop_server(server: subprocess.Popen) -> None:
             server.wait()
 
 
+def _status(port, endpoint, data) -> int:
+    """One request first, redirects not followed: a 3xx or 4xx would make fast nonsense."""
+    headers = {"Authorization": data["auth"], "Cookie": data["cookie"], "Accept-Language": "es"}
+    if endpoint.get("body"):
+        headers["Content-Type"] = "application/json"
+    conn = HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(endpoint["method"], endpoint["paths"][0], endpoint.get("body"), headers)
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
 def _wrk(port, endpoint, data, *, connections, duration, script) -> dict:
     env = {
         **os.environ,
@@ -486,6 +501,9 @@ def _verdicts(report) -> list[dict]:
     def verdict(what, value, target, met):
         verdicts.append({"what": what, "value": value, "target": target, "met": bool(met)})
 
+    failing = [name for name, figures in endpoints.items() if not 200 <= figures["status"] < 300]
+    verdict("endpoints answering 2xx", len(endpoints) - len(failing), len(endpoints), not failing)
+
     for name, (field, limit) in LATENCY_TARGETS.items():
         if name in endpoints:
             value = endpoints[name]["latency"][field]
@@ -536,15 +554,16 @@ def _markdown(report) -> str:
         "throughput at 16 connections, latencies at 2. Machine: "
         f"{report['machine']}.",
         "",
-        "| endpoint | req/s (16 conn) | ratio to ceiling | p50 ms | p95 ms | p99 ms | errors |"
-        " queries |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| endpoint | status | req/s (16 conn) | ratio to ceiling | p50 ms | p95 ms | p99 ms |"
+        " errors | queries |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, figures in report["endpoints"].items():
         throughput, latency = figures["throughput"], figures["latency"]
         queries = report["queries"].get(name, {}).get("queries", "")
         lines.append(
-            f"| {name} | {throughput['rps']:.1f} | {figures['ratio_to_ceiling']:.2f} | "
+            f"| {name} | {figures['status']} | {throughput['rps']:.1f} | "
+            f"{figures['ratio_to_ceiling']:.2f} | "
             f"{latency['p50_ms']:.1f} | {latency['p95_ms']:.1f} | {latency['p99_ms']:.1f} | "
             f"{throughput['errors'] + latency['errors']} | {queries} |"
         )
@@ -602,6 +621,7 @@ def main(argv=None) -> int:
     server = _start_server(options.port, options.workers)
     try:
         for endpoint in endpoints:
+            status = _status(options.port, endpoint, data)
             throughput = load(
                 options.port,
                 endpoint,
@@ -618,7 +638,11 @@ def main(argv=None) -> int:
                 duration=options.duration,
                 script=script.name,
             )
-            results[endpoint["name"]] = {"throughput": throughput, "latency": latency}
+            results[endpoint["name"]] = {
+                "status": status,
+                "throughput": throughput,
+                "latency": latency,
+            }
             print(
                 f"bench-scale: {endpoint['name']}: {throughput['rps']:.1f} req/s, "
                 f"p95 {latency['p95_ms']:.1f} ms, errors {throughput['errors']}",
