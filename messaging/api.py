@@ -13,7 +13,15 @@ from rest_framework.views import APIView
 
 from messaging import selectors, services
 from messaging.filters import ThreadFilter
-from messaging.models import PARTICIPANTS_API, Attachment, DeadlineStatus, ReasonKind, Side, Thread
+from messaging.models import (
+    PARTICIPANTS_API,
+    Attachment,
+    DeadlineStatus,
+    ReasonKind,
+    Side,
+    Thread,
+    reason_label_field,
+)
 from messaging.views import attachment_response
 from orders.selectors import order_list
 from sellerdesk.api.fields import LowerChoiceField, StorableDateTimeField
@@ -196,12 +204,88 @@ class ThreadPagination(CursorPagination):
     ordering = ("-last_message_at", "-id")
 
 
+# --- The inbox list's hot path -------------------------------------------------------------------
+# The list is the API's busiest read: it builds its rows from one `.values()` query and the small
+# mapping below instead of model instances and ThreadListOutput (the same fields and formats,
+# checked by a test against the serializer; the OpenAPI schema still comes from ThreadListOutput).
+
+_LIST_COLUMNS = (
+    "id",
+    "shop__code",
+    "order_id",
+    "order__reference",
+    "order__customer_name",
+    "subject",
+    "reason__code",
+    "with_customer",
+    "with_operator",
+    "unread",
+    "last_message_at",
+    "last_message_author",
+    "reply_needed_since",
+    "reply_due_at",
+    "deadline_status",
+    "no_reply_needed_reason",
+    "no_reply_needed_at",
+    "created_at",
+)
+_datetime = serializers.DateTimeField()
+
+
+def _when(value):
+    return None if value is None else _datetime.to_representation(value)
+
+
+def thread_list_item(row: dict, label_key: str) -> dict:
+    """One `.values()` row in the shape of ThreadListOutput."""
+    order_id = row["order_id"]
+    return {
+        "id": row["id"],
+        "shop": row["shop__code"],
+        "order": None
+        if order_id is None
+        else {"id": order_id, "reference": row["order__reference"]},
+        "customer": row["order__customer_name"],
+        "subject": row["subject"],
+        "reason": row["reason__code"],
+        "reason_label": row[label_key],
+        "participants": [
+            side
+            for side, present in (
+                ("customer", row["with_customer"]),
+                ("operator", row["with_operator"]),
+            )
+            if present
+        ],
+        "unread": row["unread"],
+        "last_message_at": _when(row["last_message_at"]),
+        "last_message_author": row["last_message_author"].lower(),
+        "reply_needed_since": _when(row["reply_needed_since"]),
+        "reply_due_at": _when(row["reply_due_at"]),
+        "deadline_status": row["deadline_status"],
+        "no_reply_needed": None
+        if row["no_reply_needed_at"] is None
+        else {"reason": row["no_reply_needed_reason"], "at": _when(row["no_reply_needed_at"])},
+        "created_at": _when(row["created_at"]),
+    }
+
+
+class LeanThreadList:
+    """`list()` for the thread list views: keyset page of `.values()` rows, no COUNT."""
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        label_key = f"reason__{reason_label_field()}"
+        page = self.paginate_queryset(queryset.values(*_LIST_COLUMNS, label_key))
+        return self.get_paginated_response([thread_list_item(row, label_key) for row in page])
+
+
 MULTIPART = ["application/json", "multipart/form-data"]
 
 # --- Seller endpoints ------------------------------------------------------------------------
 
 
-class ThreadListApi(SellerScopedAPI, generics.ListAPIView):
+class ThreadListApi(LeanThreadList, SellerScopedAPI, generics.ListAPIView):
     """The shop's threads, newest activity first. POST starts a thread with the operator that
     is not about an order."""
 
@@ -363,7 +447,7 @@ class OperatorThreadFilter(ThreadFilter):
     shop = django_filters.CharFilter(field_name="shop__code", label=_("Shop code"))
 
 
-class OperatorThreadListApi(generics.ListAPIView):
+class OperatorThreadListApi(LeanThreadList, generics.ListAPIView):
     """Every shop's threads (filter `shop` by code), with the seller's filters."""
 
     permission_classes = [IsOperator]

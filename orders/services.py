@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orders.extensions import order_shipped_notify
 from orders.freeze import frozen_q, is_frozen, order_freezers
 from orders.models import (
     ACTION_EVENT,
@@ -111,6 +112,8 @@ def _order_transition(
         setattr(locked, timestamp_field, now)
         update_fields.append(timestamp_field)
     locked.save(update_fields=update_fields)
+    if next_state == OrderState.SHIPPED:
+        order_shipped_notify(locked)
     event = order_event_record(
         order=locked,
         kind=ACTION_EVENT[action],
@@ -385,6 +388,8 @@ def order_import(
                 )
                 for line in lines
             )
+            if order.shipped_at:
+                order_shipped_notify(order)
             order_event_record(
                 order=order,
                 kind=OrderEventKind.CREATED,
