@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "stats",
     "notifications",
     "mirakl",
+    "replies",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +238,16 @@ STATS_ALERT_INCIDENT_RATE = env_float("STATS_ALERT_INCIDENT_RATE", 0.05, minimum
 STATS_ALERT_REPLY_HOURS = env_int("STATS_ALERT_REPLY_HOURS", 24, minimum=1)
 STATS_ALERT_OVERDUE = env_int("STATS_ALERT_OVERDUE", 5, minimum=1)
 DEFAULT_CURRENCY = "EUR"
+# Reply templates' {tracking_url}: the tracking page of each carrier (name in lower case), with
+# {tracking_number} in it. A carrier missing here leaves {tracking_url} unfilled.
+TRACKING_URLS = {
+    "correos": "https://www.correos.es/es/es/herramientas/localizador/envios/detalle?tracking-number={tracking_number}",
+    "seur": "https://www.seur.com/livetracking/?segOnlineIdentificador={tracking_number}",
+    "mrw": "https://www.mrw.es/seguimiento_envios/MRW_resultados_consultas.asp?num={tracking_number}",
+    "gls": "https://gls-group.com/ES/es/seguimiento-envio?match={tracking_number}",
+    "dhl": "https://www.dhl.com/es-es/home/tracking.html?tracking-id={tracking_number}",
+    "ups": "https://www.ups.com/track?tracknum={tracking_number}",
+}
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Notifications and webhooks (the outbox) -------------------------------------------------

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("refunds.api_urls")),
     path("", include("stats.api_urls")),
     path("", include("notifications.api_urls")),
+    path("", include("replies.api_urls")),
 ]
 
 urlpatterns = [
@@ -31,6 +32,7 @@ urlpatterns = [
     path("", include("refunds.urls")),
     path("", include("stats.urls")),
     path("", include("notifications.urls")),
+    path("", include("replies.urls")),
 ]
 
 handler404 = "sellerdesk.views.not_found"
