@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from hours.selectors import shop_calendar, thread_forecasts
 from messaging import selectors, services
 from messaging.attachments import content_disposition
 from messaging.filters import DEADLINE_CHOICES, PARTICIPANT_CHOICES, ThreadPageFilter
@@ -103,11 +104,12 @@ def keyset_page(queryset, *, before: str | None, after: str | None, size: int = 
 class ThreadListView(SellerRequired, View):
     def get(self, request):
         thread_filter = ThreadPageFilter(
-            request.GET, queryset=selectors.thread_list(shop=self.shop)
+            request.GET, queryset=selectors.thread_list(shop=self.shop), request=request
         )
         rows, older, newer = keyset_page(
             thread_filter.qs, before=request.GET.get("before"), after=request.GET.get("after")
         )
+        thread_forecasts(rows, calendar=shop_calendar(shop=self.shop))
         query = request.GET.copy()
         for name in ("before", "after"):
             query.pop(name, None)
@@ -160,6 +162,7 @@ def _template_insert(request, thread, reply_form):
 
 def render_thread_page(request, thread, *, reply_form=None, no_reply_form=None, status=200):
     reply_form = reply_form or ReplyForm(thread=thread)
+    thread_forecasts([thread], calendar=shop_calendar(shop=thread.shop))
     suggested_templates, inserted_template = _template_insert(request, thread, reply_form)
     read_before = getattr(thread, "previously_read_at", thread.shop_last_read_at)
     thread_messages = list(thread.messages.all())

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "notifications",
     "mirakl",
     "replies",
+    "hours",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +217,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messaging.tasks.flag_reply_deadlines",
         "schedule": timedelta(minutes=env_int("REPLY_DEADLINE_JOB_MINUTES", 5, minimum=1)),
     },
+    "warn-before-closures": {
+        "task": "hours.tasks.warn_before_closures",
+        "schedule": timedelta(minutes=env_int("CLOSURE_WARNING_JOB_MINUTES", 30, minimum=1)),
+    },
     "remind-waiting-incidents": {
         "task": "incidents.tasks.remind_waiting_incidents",
         "schedule": timedelta(minutes=env_int("REMIND_INCIDENTS_EVERY_MINUTES", 60, minimum=1)),
@@ -227,6 +232,10 @@ AUTO_RECEIVE_DAYS = env_int("AUTO_RECEIVE_DAYS", 15, minimum=1)
 AUTO_CLOSE_DAYS = env_int("AUTO_CLOSE_DAYS", 30, minimum=1)
 REPLY_DEADLINE_HOURS = env_int("REPLY_DEADLINE_HOURS", 48, minimum=1)
 REPLY_DUE_SOON_HOURS = env_int("REPLY_DUE_SOON_HOURS", 12, minimum=1)
+# The marketplace's terms count wall-clock hours; on, the deadline counts the shop's open hours.
+REPLY_DEADLINE_BUSINESS_HOURS = env_bool("REPLY_DEADLINE_BUSINESS_HOURS", False)
+# The digest before a closure goes out in the shop's last open hours before it closes.
+CLOSURE_WARNING_HOURS = env_int("CLOSURE_WARNING_HOURS", 2, minimum=1)
 # Attachments: per file, per message (all files together) and how many files a message may carry.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 ATTACHMENT_MAX_MESSAGE_BYTES = env_int("ATTACHMENT_MAX_MESSAGE_BYTES", 30 * 1024 * 1024, minimum=1)

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("stats.urls")),
     path("", include("notifications.urls")),
     path("", include("replies.urls")),
+    path("", include("hours.urls")),
 ]
 
 handler404 = "sellerdesk.views.not_found"
