@@ -6,13 +6,17 @@ from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hours.selectors import due_while_closed_q, shop_calendar
 from messaging.models import DeadlineStatus, Reason, ReasonKind, Thread, unread_q
 from messaging.selectors import AWAITING_REPLY, deadline_q
 from sellerdesk import filters as safe_filters
 from sellerdesk.filters import LocalDateFilter
 
+# A forecast, not a status: awaiting threads whose deadline falls while the shop is closed.
+WHILE_CLOSED = "while_closed"
 DEADLINE_CHOICES = [
     (AWAITING_REPLY, _("Awaiting my reply")),
+    (WHILE_CLOSED, _("Goes overdue while you are closed")),
     (DeadlineStatus.OK.value, _("Awaiting reply, on time")),
     (DeadlineStatus.DUE_SOON.value, _("Due soon")),
     (DeadlineStatus.OVERDUE.value, _("Overdue")),
@@ -56,7 +60,18 @@ class ThreadFilter(django_filters.FilterSet):
     def filter_deadline(self, queryset, name, value):
         if not value:
             return queryset
+        if value == WHILE_CLOSED:
+            return self._due_while_closed(queryset)
         return queryset.filter(deadline_q(value, now=timezone.now()))
+
+    def _due_while_closed(self, queryset):
+        # Needs the shop's hours: a seller's request (an operator's list spans shops: nothing).
+        user = getattr(self.request, "user", None)
+        shop = getattr(user, "shop", None) if user is not None else None
+        if shop is None:
+            return queryset.none()
+        calendar = shop_calendar(shop=shop)
+        return queryset.filter(due_while_closed_q(calendar=calendar))
 
     def filter_participant(self, queryset, name, value):
         if not value:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from hours.services import out_of_office_emit, reply_due_at
 from messaging.attachments import (
     CheckedFile,
     attachment_store,
@@ -151,7 +152,7 @@ def _deadline_after_incoming(thread: Thread, sent_at: datetime) -> None:
         thread.reply_needed_since = sent_at
     else:
         return
-    thread.reply_due_at = thread.reply_needed_since + timedelta(hours=settings.REPLY_DEADLINE_HOURS)
+    thread.reply_due_at = reply_due_at(shop_id=thread.shop_id, since=thread.reply_needed_since)
 
 
 def _deadline_clear(thread: Thread) -> None:
@@ -255,6 +256,9 @@ def _message_add(
                 _message_event(thread=thread, message=message, acting_user=acting_user)
             if author != Side.SHOP:
                 message_notices_emit(thread=thread, message=message, shop=thread.shop)
+            if author == Side.CUSTOMER:
+                # An acknowledgement while the shop is closed; never counts as its reply.
+                out_of_office_emit(thread=thread, message=message)
     except BaseException:
         # The rows are gone with the transaction; the files it wrote must go too.
         attachments_delete(stored)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from hours.selectors import shop_calendar, thread_forecasts
 from messaging import selectors, services
 from messaging.attachments import content_disposition
 from messaging.filters import DEADLINE_CHOICES, PARTICIPANT_CHOICES, ThreadPageFilter
@@ -18,6 +19,8 @@ from messaging.forms import NoReplyNeededForm, ReplyForm, ThreadStartForm
 from messaging.models import Attachment, ReasonKind, Side, Thread
 from orders.models import Order
 from orders.selectors import order_get
+from replies import selectors as replies_selectors
+from replies.services import reply_template_fill, template_files
 from sellerdesk.errors import DomainError
 from sellerdesk.tenancy import SellerRequired
 from sellerdesk.validation import BIGINT_MAX, storable_datetime
@@ -107,11 +110,12 @@ def keyset_page(queryset, *, before: str | None, after: str | None, size: int = 
 class ThreadListView(SellerRequired, View):
     def get(self, request):
         thread_filter = ThreadPageFilter(
-            request.GET, queryset=selectors.thread_list(shop=self.shop)
+            request.GET, queryset=selectors.thread_list(shop=self.shop), request=request
         )
         rows, older, newer = keyset_page(
             thread_filter.qs, before=request.GET.get("before"), after=request.GET.get("after")
         )
+        thread_forecasts(rows, calendar=shop_calendar(shop=self.shop))
         query = request.GET.copy()
         for name in ("before", "after"):
             query.pop(name, None)
@@ -146,7 +150,26 @@ def _thread_or_404(shop, pk) -> Thread:
         raise Http404 from None
 
 
+def _template_insert(request, thread, reply_form):
+    """Without JavaScript, `?template=ID` fills the reply box with that template."""
+    suggested = list(
+        replies_selectors.templates_for_thread(shop=request.user.shop, thread=thread)[:10]
+    )
+    chosen = None
+    raw = request.GET.get("template") if request.method == "GET" else None
+    if raw and raw.isdigit():
+        chosen = replies_selectors.templates_usable(shop=request.user.shop).filter(pk=raw).first()
+    if chosen is None:
+        return suggested, None
+    filled = reply_template_fill(template=chosen, thread=thread)
+    reply_form.initial.update(body=filled.body, template=chosen.pk)
+    return suggested, filled
+
+
 def render_thread_page(request, thread, *, reply_form=None, no_reply_form=None, status=200):
+    reply_form = reply_form or ReplyForm(thread=thread)
+    thread_forecasts([thread], calendar=shop_calendar(shop=thread.shop))
+    suggested_templates, inserted_template = _template_insert(request, thread, reply_form)
     read_before = getattr(thread, "previously_read_at", thread.shop_last_read_at)
     thread_messages = list(thread.messages.all())
     for message in thread_messages:
@@ -160,7 +183,9 @@ def render_thread_page(request, thread, *, reply_form=None, no_reply_form=None, 
         {
             "thread": thread,
             "thread_messages": thread_messages,
-            "reply_form": reply_form or ReplyForm(thread=thread),
+            "reply_form": reply_form,
+            "suggested_templates": suggested_templates,
+            "inserted_template": inserted_template,
             "no_reply_form": no_reply_form or NoReplyNeededForm(),
             "now": timezone.now(),
         },
@@ -192,13 +217,21 @@ class ThreadReplyView(SellerRequired, View):
                 to_customer=data.get("to_customer", False),
                 to_operator=data.get("to_operator", False),
                 acting_user=request.user,
-                attachments=data["attachments"],
+                attachments=[*data["attachments"], *_template_files(self.shop, data["template"])],
             )
         except DomainError as error:
             _form_errors_from(form, error)
             return render_thread_page(request, thread, reply_form=form, status=error.status_code)
         messages.success(request, _("Your message was sent."))
         return redirect("thread-detail", pk=thread.pk)
+
+
+def _template_files(shop, template_id) -> list:
+    """The files of the reply template the seller inserted (one of theirs or the marketplace's)."""
+    if not template_id:
+        return []
+    template = replies_selectors.templates_usable(shop=shop).filter(pk=template_id).first()
+    return template_files(template) if template is not None else []
 
 
 class ThreadNoReplyNeededView(SellerRequired, View):

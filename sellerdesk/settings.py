@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "mirakl",
     "axes",
     "csp",
+    "replies",
+    "hours",
 ]
 
 MIDDLEWARE = [
@@ -241,6 +243,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sellerdesk.tasks.purge_idempotency_records",
         "schedule": timedelta(hours=1),
     },
+    "warn-before-closures": {
+        "task": "hours.tasks.warn_before_closures",
+        "schedule": timedelta(minutes=env_int("CLOSURE_WARNING_JOB_MINUTES", 30, minimum=1)),
+    },
     "remind-waiting-incidents": {
         "task": "incidents.tasks.remind_waiting_incidents",
         "schedule": timedelta(minutes=env_int("REMIND_INCIDENTS_EVERY_MINUTES", 60, minimum=1)),
@@ -256,6 +262,10 @@ AUTO_RECEIVE_DAYS = env_int("AUTO_RECEIVE_DAYS", 15, minimum=1)
 AUTO_CLOSE_DAYS = env_int("AUTO_CLOSE_DAYS", 30, minimum=1)
 REPLY_DEADLINE_HOURS = env_int("REPLY_DEADLINE_HOURS", 48, minimum=1)
 REPLY_DUE_SOON_HOURS = env_int("REPLY_DUE_SOON_HOURS", 12, minimum=1)
+# The marketplace's terms count wall-clock hours; on, the deadline counts the shop's open hours.
+REPLY_DEADLINE_BUSINESS_HOURS = env_bool("REPLY_DEADLINE_BUSINESS_HOURS", False)
+# The digest before a closure goes out in the shop's last open hours before it closes.
+CLOSURE_WARNING_HOURS = env_int("CLOSURE_WARNING_HOURS", 2, minimum=1)
 # Attachments: per file, per message (all files together) and how many files a message may carry.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 ATTACHMENT_MAX_MESSAGE_BYTES = env_int("ATTACHMENT_MAX_MESSAGE_BYTES", 30 * 1024 * 1024, minimum=1)
@@ -267,6 +277,16 @@ STATS_ALERT_INCIDENT_RATE = env_float("STATS_ALERT_INCIDENT_RATE", 0.05, minimum
 STATS_ALERT_REPLY_HOURS = env_int("STATS_ALERT_REPLY_HOURS", 24, minimum=1)
 STATS_ALERT_OVERDUE = env_int("STATS_ALERT_OVERDUE", 5, minimum=1)
 DEFAULT_CURRENCY = "EUR"
+# Reply templates' {tracking_url}: the tracking page of each carrier (name in lower case), with
+# {tracking_number} in it. A carrier missing here leaves {tracking_url} unfilled.
+TRACKING_URLS = {
+    "correos": "https://www.correos.es/es/es/herramientas/localizador/envios/detalle?tracking-number={tracking_number}",
+    "seur": "https://www.seur.com/livetracking/?segOnlineIdentificador={tracking_number}",
+    "mrw": "https://www.mrw.es/seguimiento_envios/MRW_resultados_consultas.asp?num={tracking_number}",
+    "gls": "https://gls-group.com/ES/es/seguimiento-envio?match={tracking_number}",
+    "dhl": "https://www.dhl.com/es-es/home/tracking.html?tracking-id={tracking_number}",
+    "ups": "https://www.ups.com/track?tracknum={tracking_number}",
+}
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Notifications and webhooks (the outbox) -------------------------------------------------

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("refunds.api_urls")),
     path("", include("stats.api_urls")),
     path("", include("notifications.api_urls")),
+    path("", include("replies.api_urls")),
 ]
 
 urlpatterns = [
@@ -33,6 +34,8 @@ urlpatterns = [
     path("", include("refunds.urls")),
     path("", include("stats.urls")),
     path("", include("notifications.urls")),
+    path("", include("replies.urls")),
+    path("", include("hours.urls")),
 ]
 
 handler400 = "sellerdesk.views.bad_request"
