@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from messaging.models import DeadlineStatus, ReasonKind, Thread, unread_q
-from messaging.selectors import AWAITING_REPLY, deadline_q
+from messaging.selectors import AWAITING_REPLY, deadline_q, wait_starts
+from sellerdesk.tenancy import ALL_SHOPS
 
 DEADLINE_CHOICES = [
     (AWAITING_REPLY, _("Awaiting my reply")),
@@ -77,6 +78,13 @@ class ThreadPageFilter(ThreadFilter):
     last_message_before = django_filters.DateFilter(
         label=_("Last message until"), method="filter_until_day"
     )
+    # What the dashboard's reply-delay tiles count: waits for the shop that started in a period.
+    wait_started_after = django_filters.DateFilter(
+        label=_("Waiting for you since, from"), method="filter_wait_from"
+    )
+    wait_started_before = django_filters.DateFilter(
+        label=_("Waiting for you since, until"), method="filter_wait_until"
+    )
 
     # Days are turned into a range of times (not `__date`), so the index on last_message_at works.
     def filter_from_day(self, queryset, name, value):
@@ -84,6 +92,24 @@ class ThreadPageFilter(ThreadFilter):
 
     def filter_until_day(self, queryset, name, value):
         return queryset.filter(last_message_at__lt=_day_start(value + timedelta(days=1)))
+
+    def filter_wait_from(self, queryset, name, value):
+        return queryset  # both bounds apply to the same wait: see filter_queryset
+
+    filter_wait_until = filter_wait_from
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        start = self.form.cleaned_data.get("wait_started_after")
+        until = self.form.cleaned_data.get("wait_started_before")
+        if not (start or until):
+            return queryset
+        starts = wait_starts(shop=ALL_SHOPS)  # the outer queryset is the shop's already
+        if start:
+            starts = starts.filter(created_at__gte=_day_start(start))
+        if until:
+            starts = starts.filter(created_at__lt=_day_start(until + timedelta(days=1)))
+        return queryset.filter(pk__in=starts.values("thread_id"))
 
 
 def _day_start(day) -> datetime:

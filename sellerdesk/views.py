@@ -1,7 +1,6 @@
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import render
 
 
 def healthz(request):
@@ -9,18 +8,6 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
-
-
-def home(request):
-    """Sellers land on their dashboard (or the order list until statistics exist); operators on the admin."""
-    if not request.user.is_authenticated:
-        return redirect("login")
-    if request.user.shop_id is None:
-        return redirect("admin:index")
-    try:
-        return redirect(reverse("dashboard"))
-    except NoReverseMatch:
-        return redirect("order-list")
 
 
 def not_found(request, exception=None):
