@@ -194,6 +194,21 @@ def wait_starts(*, shop):
     )
 
 
+def threads_with_incoming_since(*, shop, since: datetime) -> int:
+    """How many of the shop's threads received a customer or operator message after `since`
+    (their latest message is incoming; a range on the inbox's own last-message index)."""
+    return (
+        Thread.objects.for_shop(shop)
+        .filter(last_message_at__gt=since, last_message_author__in=INCOMING_SIDES)
+        .count()
+    )
+
+
+def messages_after(*, thread: Thread, after_id: int) -> list[Message]:
+    """The thread's messages newer than the one the page shows last (the page's polling)."""
+    return list(_messages_prefetch().queryset.filter(thread=thread, pk__gt=after_id))
+
+
 def unread_count(*, shop) -> int:
     return Thread.objects.for_shop(shop).filter(unread_q()).count()
 
