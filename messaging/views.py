@@ -327,7 +327,14 @@ class ThreadReplyView(SellerRequired, View):
         except DomainError as error:
             _form_errors_from(form, error)
             return render_thread_page(request, thread, reply_form=form, status=error.status_code)
-        messages.success(request, _("Your message was sent."))
+        to_customer, to_operator = data.get("to_customer", False), data.get("to_operator", False)
+        if to_customer and to_operator:
+            sent = _("Your message was sent to the customer and the operator.")
+        elif to_customer:
+            sent = _("Your message was sent to the customer.")
+        else:
+            sent = _("Your message was sent to the operator.")
+        messages.success(request, sent)
         return redirect("thread-detail", pk=thread.pk)
 
 
@@ -344,7 +351,10 @@ class ThreadNoReplyNeededView(SellerRequired, View):
         except DomainError as error:
             _form_errors_from(form, error)
             return render_thread_page(request, thread, no_reply_form=form, status=error.status_code)
-        messages.success(request, _("Marked as needing no reply."))
+        messages.success(
+            request,
+            _("Marked as needing no reply: the deadline is cleared and the operator sees why."),
+        )
         return redirect("thread-detail", pk=thread.pk)
 
 
@@ -403,7 +413,14 @@ class _ThreadStartView(SellerRequired, View):
         except DomainError as error:
             _form_errors_from(form, error)
             return self.render_form(request, order, form, status=error.status_code)
-        messages.success(request, _("Conversation started."))
+        messages.success(
+            request,
+            _("Conversation “%(subject)s” started with the %(recipient)s.")
+            % {
+                "subject": thread.subject,
+                "recipient": _("customer") if recipient == "customer" else _("operator"),
+            },
+        )
         return redirect("thread-detail", pk=thread.pk)
 
 
