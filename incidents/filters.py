@@ -49,3 +49,28 @@ class IncidentPageFilter(IncidentFilter):
     )
     opened_after = LocalDateFilter(label=_("Opened from"), field_name="opened_at", bound="from")
     opened_before = LocalDateFilter(label=_("Opened until"), field_name="opened_at", bound="until")
+
+
+class IncidentPageListFilter(IncidentPageFilter):
+    """The list page's extra filters, so that each dashboard tile opens exactly what it counts:
+    incidents not closed yet (open or resolved, "open now"), closed in a period, oldest first."""
+
+    not_closed = django_filters.BooleanFilter(label=_("Not closed yet"), method="filter_not_closed")
+    closed_after = LocalDateFilter(label=_("Closed from"), field_name="closed_at", bound="from")
+    closed_before = LocalDateFilter(label=_("Closed until"), field_name="closed_at", bound="until")
+    sort = django_filters.OrderingFilter(
+        label=_("Sorted by"),
+        fields=(("opened_at", "opened_at"), ("waiting_since", "waiting_since")),
+        field_labels={
+            "opened_at": _("Oldest first"),
+            "-opened_at": _("Newest first"),
+            "waiting_since": _("Waiting longest first"),
+            "-waiting_since": _("Waiting shortest first"),
+        },
+    )
+
+    def filter_not_closed(self, queryset, name, value):
+        if value is None:
+            return queryset
+        closed = Q(state=IncidentState.CLOSED)
+        return queryset.exclude(closed) if value else queryset.filter(closed)

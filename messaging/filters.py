@@ -8,9 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from hours.selectors import due_while_closed_q, shop_calendar
 from messaging.models import DeadlineStatus, Reason, ReasonKind, Thread, unread_q
-from messaging.selectors import AWAITING_REPLY, deadline_q
+from messaging.selectors import AWAITING_REPLY, deadline_q, wait_starts
 from sellerdesk import filters as safe_filters
 from sellerdesk.filters import LocalDateFilter
+from sellerdesk.tenancy import ALL_SHOPS
+from sellerdesk.timezones import day_end, day_start
 
 # A forecast, not a status: awaiting threads whose deadline falls while the shop is closed.
 WHILE_CLOSED = "while_closed"
@@ -96,3 +98,28 @@ class ThreadPageFilter(ThreadFilter):
     last_message_before = LocalDateFilter(
         label=_("Last message until"), field_name="last_message_at", bound="until"
     )
+    # What the dashboard's reply-delay tiles count: waits for the shop that started in a period.
+    wait_started_after = safe_filters.DateFilter(
+        label=_("Waiting for you since, from"), method="filter_wait_from"
+    )
+    wait_started_before = safe_filters.DateFilter(
+        label=_("Waiting for you since, until"), method="filter_wait_until"
+    )
+
+    def filter_wait_from(self, queryset, name, value):
+        return queryset  # both bounds apply to the same wait: see filter_queryset
+
+    filter_wait_until = filter_wait_from
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        start = self.form.cleaned_data.get("wait_started_after")
+        until = self.form.cleaned_data.get("wait_started_before")
+        if not (start or until):
+            return queryset
+        starts = wait_starts(shop=ALL_SHOPS)  # the outer queryset is the shop's already
+        if start:
+            starts = starts.filter(created_at__gte=day_start(start))
+        if until:
+            starts = starts.filter(created_at__lt=day_end(until))
+        return queryset.filter(pk__in=starts.values("thread_id"))

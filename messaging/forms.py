@@ -115,3 +115,34 @@ class NoReplyNeededForm(forms.Form):
         max_length=500,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. the customer only said thanks")}),
     )
+
+
+class InboxBulkForm(forms.Form):
+    """Several selected conversations of the inbox, one action for all of them."""
+
+    MARK_READ, MARK_UNREAD, NO_REPLY_NEEDED = "mark_read", "mark_unread", "no_reply_needed"
+    ACTIONS = [
+        (MARK_READ, _("Mark as read")),
+        (MARK_UNREAD, _("Mark as unread")),
+        (NO_REPLY_NEEDED, _("No reply needed")),
+    ]
+
+    thread = forms.TypedMultipleChoiceField(coerce=int, label=_("Conversations"))
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    reason = forms.CharField(
+        label=_("Why no reply is needed"),
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. the customer only said thanks")}),
+    )
+
+    def __init__(self, *args, thread_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only ids that exist in the shop are valid choices: another shop's id is "not a choice".
+        self.fields["thread"].choices = [(pk, pk) for pk in thread_ids]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == self.NO_REPLY_NEEDED and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say why no reply is needed."))
+        return data

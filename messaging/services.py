@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -382,6 +382,20 @@ def thread_mark_read(*, thread: Thread, acting_user=None) -> bool:
     updated = Thread.objects.filter(unread_q(), pk=thread.pk).update(shop_last_read_at=now)
     if updated:
         thread.shop_last_read_at = now
+    return bool(updated)
+
+
+def thread_mark_unread(*, thread: Thread, acting_user=None) -> bool:
+    """The shop wants to come back to the thread: it is unread again from its last customer or
+    operator message (only that one shows as new). A thread with no incoming message cannot be
+    unread; answers whether a write happened."""
+    # Conditional UPDATE on a read thread with an incoming message; read time moved to just
+    # before that message, so a message arriving meanwhile still counts as unread too.
+    updated = (
+        Thread.objects.filter(pk=thread.pk, last_incoming_at__isnull=False)
+        .exclude(unread_q())
+        .update(shop_last_read_at=F("last_incoming_at") - timedelta(microseconds=1))
+    )
     return bool(updated)
 
 

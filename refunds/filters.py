@@ -48,3 +48,15 @@ class RefundPageFilter(RefundFilter):
     created_before = LocalDateFilter(
         label=_("Created until"), field_name="created_at", bound="until"
     )
+    # The to-do home's "refunds the operator refused" lists the recent decisions.
+    decided_after = django_filters.DateFilter(
+        label=_("Decided from"), field_name="decided_at", lookup_expr="date__gte"
+    )
+    # What the dashboard's refund tiles count: refused refunds do not.
+    not_refused = django_filters.BooleanFilter(label=_("Not refused"), method="filter_not_refused")
+
+    def filter_not_refused(self, queryset, name, value):
+        if value is None:
+            return queryset
+        refused = Q(state=RefundState.REFUSED)
+        return queryset.exclude(refused) if value else queryset.filter(refused)

@@ -4,6 +4,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from sellerdesk import views
+from todo.views import TodoView
 
 api_v1 = [
     path("", include("orders.api_urls")),
@@ -26,7 +27,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: no inline script under the CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    path("", views.home, name="home"),
+    path("", TodoView.as_view(), name="home"),
     path("", include("shops.urls")),
     path("", include("orders.urls")),
     path("", include("messaging.urls")),

@@ -3,9 +3,8 @@ import time
 
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template import loader
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from sellerdesk.api.errors import fault_for
@@ -65,18 +64,6 @@ def readyz(request):
     degraded = any(item["status"] != "ok" for item in report.values())
     status = "unavailable" if not ready else "degraded" if degraded else "ok"
     return JsonResponse({"status": status, "checks": report}, status=200 if ready else 503)
-
-
-def home(request):
-    """Sellers land on their dashboard (or the order list until statistics exist); operators on the admin."""
-    if not request.user.is_authenticated:
-        return redirect("login")
-    if request.user.shop_id is None:
-        return redirect("admin:index")
-    try:
-        return redirect(reverse("dashboard"))
-    except NoReverseMatch:
-        return redirect("order-list")
 
 
 def not_found(request, exception=None):
