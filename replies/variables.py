@@ -10,8 +10,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Sum
-from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
+
+from sellerdesk.formatting import format_money
 
 VARIABLES = {
     "customer_name": _("the customer's name"),
@@ -23,7 +24,6 @@ VARIABLES = {
     "shop_name": _("your shop's name"),
 }
 PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
-CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$"}
 
 
 def placeholders(body: str) -> list[str]:
@@ -45,11 +45,7 @@ def variables_list() -> str:
 
 
 def _money(amount: Decimal, currency: str, language: str) -> str:
-    # Django's localisation until the shared Babel helpers (issue 11) land: "13,94 €", "€13.94".
-    with translation.override(language):
-        number = formats.number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
-    symbol = CURRENCY_SYMBOLS.get(currency, currency)
-    return f"{number}\xa0{symbol}" if language.startswith("es") else f"{symbol}{number}"
+    return format_money(amount, currency, locale=language)
 
 
 def tracking_url(carrier: str, tracking_number: str) -> str:

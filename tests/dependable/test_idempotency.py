@@ -164,7 +164,14 @@ def _form_key(html: str) -> str:
 def test_a_double_submitted_refund_form_creates_one_refund(seller_client, shipped):
     url = f"/orders/{shipped.pk}/refunds/new/"
     key = _form_key(seller_client.get(url).content.decode())
-    data = {"reason": "goodwill", "amount": "5.00", "form_key": key}
+    # The confirmed step (the form asks first): the one that creates the refund.
+    data = {
+        "reason": "goodwill",
+        "amount": "5.00",
+        "confirm": "1",
+        "confirmed_total": "5.00",
+        "form_key": key,
+    }
 
     first = seller_client.post(url, data)
     second = seller_client.post(url, data)

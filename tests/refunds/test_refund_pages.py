@@ -70,7 +70,7 @@ def test_submitting_the_form_creates_the_refund_and_returns_to_the_order(
 
     data = {"reason": "customer_return", f"line_{book.pk}_quantity": "1", "shipping_amount": "4.95"}
     asked = seller_client.post(_form_url(shipped_order), data)
-    assert "Refund 14.95 EUR to María? María will be emailed." in asked.content.decode()
+    assert "Refund €14.95 to María? María will be emailed." in asked.content.decode()
     assert not Refund.objects.exists()  # Enter or "Refund…" only asks
 
     response = seller_client.post(
@@ -162,7 +162,7 @@ def test_amounts_changed_after_the_question_are_asked_again(seller_client, shipp
     )
 
     assert response.status_code == 200
-    assert "Refund 3.00 EUR to María?" in response.content.decode()
+    assert "Refund €3.00 to María?" in response.content.decode()
     assert not Refund.objects.exists()
 
 
@@ -171,7 +171,7 @@ def test_a_refused_field_says_its_error_once(seller_client, shipped_order):
         _form_url(shipped_order), {"reason": "goodwill", "shipping_amount": "5.00"}
     )
 
-    assert response.content.decode().count("At most 4.95 EUR of the shipping remains") == 1
+    assert response.content.decode().count("At most €4.95 of the shipping remains") == 1
 
 
 def test_the_panel_keeps_pending_and_refunded_amounts_apart(seller_client, seller, shipped_order):
@@ -182,8 +182,8 @@ def test_the_panel_keeps_pending_and_refunded_amounts_apart(seller_client, selle
     page = seller_client.get(f"/orders/{shipped_order.pk}/").content.decode()
 
     assert pending.state == "PENDING"
-    assert 'data-testid="refunded-amount">2.00 EUR' in page
-    assert 'data-testid="pending-amount">5.00 EUR' in page
+    assert 'data-testid="refunded-amount">€2.00' in page
+    assert 'data-testid="pending-amount">€5.00' in page
 
 
 def test_an_unshipped_order_shows_no_refundable_amount_and_says_why(seller_client, order):

@@ -95,7 +95,7 @@ def test_it_fills_the_refund_amount_in_the_templates_language(shop, shipped):
     english = _fill(shop, thread, "We refunded {refund_amount}.", "en")
 
     # A refused refund gives nothing back: only the refunded one counts.
-    assert spanish.body == "Reembolsamos 1\xa0234,50\xa0€."  # Django's Spanish format
+    assert spanish.body == "Reembolsamos 1.234,50\xa0€."  # CLDR Spanish (Babel)
     assert english.body == "We refunded €1,234.50."
 
 
