@@ -19,6 +19,7 @@ from messaging.models import Attachment, ReasonKind, Side, Thread
 from orders.models import Order
 from orders.selectors import order_get
 from sellerdesk.errors import DomainError
+from sellerdesk.idempotency import idempotent_form
 from sellerdesk.tenancy import SellerRequired
 from sellerdesk.validation import BIGINT_MAX, storable_datetime
 
@@ -179,6 +180,7 @@ class ThreadDetailView(SellerRequired, View):
 
 
 class ThreadReplyView(SellerRequired, View):
+    @idempotent_form
     def post(self, request, pk):
         thread = _thread_or_404(self.shop, pk)
         form = ReplyForm(request.POST, request.FILES, thread=thread)
@@ -251,6 +253,7 @@ class _ThreadStartView(SellerRequired, View):
             form.initial["recipient"] = request.GET["recipient"]
         return self.render_form(request, order, form)
 
+    @idempotent_form
     def post(self, request, pk=None):
         order = self.get_order(pk)
         form = self.make_form(order, request.POST, request.FILES)
