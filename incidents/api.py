@@ -28,7 +28,7 @@ class IncidentEventOutput(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=IncidentEventKind.choices)
     label = serializers.CharField(source="get_kind_display")
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
     actor_side = serializers.CharField()
     from_state = serializers.SerializerMethodField()
     to_state = serializers.SerializerMethodField()

@@ -63,7 +63,9 @@ class AttachmentOutput(serializers.Serializer):
 class MessageOutput(serializers.Serializer):
     id = serializers.IntegerField()
     author = LowerChoiceField(choices=SIDES)
-    author_user = serializers.CharField(source="author_user.username", default=None)
+    author_user = serializers.CharField(
+        source="author_user.username", default=None, allow_null=True
+    )
     to = serializers.ListField(source="recipients", child=serializers.CharField())
     body = serializers.CharField()
     created_at = serializers.DateTimeField()
@@ -84,7 +86,7 @@ class ThreadListOutput(serializers.Serializer):
     id = serializers.IntegerField()
     shop = serializers.CharField(source="shop.code")
     order = OrderRefOutput(allow_null=True)
-    customer = serializers.CharField(source="order.customer_name", default=None)
+    customer = serializers.CharField(source="order.customer_name", default=None, allow_null=True)
     subject = serializers.CharField()
     reason = serializers.CharField(source="reason.code")
     reason_label = serializers.CharField(source="reason.label")
@@ -92,8 +94,8 @@ class ThreadListOutput(serializers.Serializer):
     unread = serializers.BooleanField()
     last_message_at = serializers.DateTimeField()
     last_message_author = LowerChoiceField(choices=SIDES)
-    reply_needed_since = serializers.DateTimeField()
-    reply_due_at = serializers.DateTimeField()
+    reply_needed_since = serializers.DateTimeField(allow_null=True)
+    reply_due_at = serializers.DateTimeField(allow_null=True)
     deadline_status = serializers.ChoiceField(choices=DeadlineStatus.choices)
     no_reply_needed = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
@@ -404,7 +406,8 @@ class ThreadNoReplyNeededApi(SellerScopedAPI, APIView):
         return _thread_response(request, self.shop, thread.pk)
 
 
-@extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+# The file's own type (application/pdf, image/png...): any type, as a download.
+@extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
 class AttachmentDownloadApi(SellerScopedAPI, APIView):
     """The file itself, always as a download."""
 
@@ -523,7 +526,7 @@ class OperatorThreadMessageCreateApi(APIView):
         return _message_response(request, message)
 
 
-@extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+@extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
 class OperatorAttachmentDownloadApi(APIView):
     permission_classes = [IsOperator]
 

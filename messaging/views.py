@@ -26,6 +26,7 @@ from orders.selectors import order_get
 from replies import selectors as replies_selectors
 from replies.services import reply_template_fill, template_files
 from sellerdesk.errors import DomainError
+from sellerdesk.idempotency import idempotent_form
 from sellerdesk.tenancy import SellerRequired
 from sellerdesk.validation import BIGINT_MAX, storable_datetime
 
@@ -340,6 +341,7 @@ class ThreadNewMessagesView(SellerRequired, View):
 
 
 class ThreadReplyView(SellerRequired, View):
+    @idempotent_form
     def post(self, request, pk):
         thread = _thread_or_404(self.shop, pk)
         form = ReplyForm(request.POST, request.FILES, thread=thread)
@@ -430,6 +432,7 @@ class _ThreadStartView(SellerRequired, View):
             form.initial["recipient"] = request.GET["recipient"]
         return self.render_form(request, order, form)
 
+    @idempotent_form
     def post(self, request, pk=None):
         order = self.get_order(pk)
         form = self.make_form(order, request.POST, request.FILES)

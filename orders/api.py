@@ -60,9 +60,9 @@ class OrderListOutput(serializers.Serializer):
     total_amount = money_field()
     frozen = serializers.BooleanField()
     created_at = serializers.DateTimeField()
-    shipped_at = serializers.DateTimeField()
-    received_at = serializers.DateTimeField()
-    closed_at = serializers.DateTimeField()
+    shipped_at = serializers.DateTimeField(allow_null=True)
+    received_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
 
 
 class OrderDetailOutput(OrderListOutput):
@@ -119,7 +119,7 @@ class OrderEventOutput(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=OrderEventKind.choices)
     label = serializers.CharField(source="get_kind_display")
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
     actor_side = serializers.CharField()
     from_state = serializers.SerializerMethodField()
     to_state = serializers.SerializerMethodField()

@@ -105,8 +105,8 @@ class RefundOutput(serializers.Serializer):
     shipping_amount = money_field()
     total_amount = money_field()
     created_at = serializers.DateTimeField()
-    created_by = serializers.CharField(source="created_by.username", default=None)
-    decided_at = serializers.DateTimeField()
+    created_by = serializers.CharField(source="created_by.username", default=None, allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
     refuse_reason = serializers.CharField()
     notified_at = serializers.DateTimeField(
         allow_null=True, help_text="When the customer's first email about it was delivered."
@@ -115,7 +115,7 @@ class RefundOutput(serializers.Serializer):
 
 class OperatorRefundOutput(RefundOutput):
     shop = serializers.CharField(source="shop.code")
-    decided_by = serializers.CharField(source="decided_by.username", default=None)
+    decided_by = serializers.CharField(source="decided_by.username", default=None, allow_null=True)
 
 
 class BreakdownLineOutput(serializers.Serializer):

@@ -30,6 +30,7 @@ if not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "sellerdesk.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -363,6 +364,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sellerdesk.api.schema.add_error_responses",
+        "sellerdesk.api.schema.declare_order_section_fields",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "OrderStateEnum": _api_enum("orders.models.OrderState"),
         "RefundStateEnum": _api_enum("refunds.models.RefundState"),

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -26,7 +26,16 @@ urlpatterns = [
     path("mirakl/", include("mirakl.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: no inline script under the CSP.
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Its template's inline <style> moved to static/css/swagger.css.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", template_name="api/swagger_ui.html"
+        ),
+        name="api-docs",
+    ),
+    # Any other path under /api/ is a JSON 404, with DEBUG on too (Django's debug 404 is HTML).
+    re_path(r"^api/", views.api_not_found),
     path("", TodoView.as_view(), name="home"),
     path("", include("shops.urls")),
     path("", include("orders.urls")),

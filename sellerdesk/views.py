@@ -6,6 +6,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from sellerdesk.api.errors import fault_for
 from sellerdesk.middleware import api_error_body, is_api_request
@@ -116,3 +117,18 @@ def server_error(request):
     status_code, code, detail = fault_for(sys.exc_info()[1])
     template = "503.html" if status_code == 503 else "500.html"
     return _error_page(request, status_code, template, code, detail)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the API's error shape under /api/, Django's page elsewhere."""
+    if is_api_request(request):
+        return _error_page(request, 403, "403.html", "csrf_failed", _("CSRF verification failed."))
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    return django_csrf_failure(request, reason=reason)
+
+
+@csrf_exempt
+def api_not_found(request, *args, **kwargs):
+    """Any path under /api/ that names nothing, whatever the method."""
+    return not_found(request)

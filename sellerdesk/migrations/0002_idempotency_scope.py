@@ -78,10 +78,6 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(scope_records, migrations.RunPython.noop),
         migrations.RunPython(adopt_refund_keys, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name="idempotencyrecord",
-            constraint=models.UniqueConstraint(
-                fields=("scope", "key"), name="idempotency_key_unique_per_scope"
-            ),
-        ),
+        # The unique constraint comes in 0003: PostgreSQL refuses to ALTER a table with the
+        # deferred foreign-key checks of this migration's rows still pending.
     ]

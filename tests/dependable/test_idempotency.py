@@ -205,3 +205,18 @@ def test_a_thread_started_twice_with_one_key_is_one_thread(api, shipped):
     api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="t")
     api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="t")
     assert Thread.objects.filter(order=shipped).count() == 1
+
+
+def test_a_double_submitted_reply_is_sent_once(seller_client, shipped):
+    from messaging.models import Message
+    from tests.messaging.conftest import customer_thread
+
+    thread = customer_thread(shipped)
+    page = seller_client.get(f"/messages/{thread.pk}/").content.decode()
+    data = {"body": "Sale hoy.", "to_customer": "on", "form_key": _form_key(page)}
+
+    first = seller_client.post(f"/messages/{thread.pk}/reply/", data)
+    second = seller_client.post(f"/messages/{thread.pk}/reply/", data)
+
+    assert first.status_code == second.status_code == 302
+    assert Message.objects.filter(thread=thread, author="SHOP").count() == 1

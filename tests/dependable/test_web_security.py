@@ -129,10 +129,10 @@ def test_no_template_has_inline_scripts_or_styles():
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
-    # The browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE in this process (Playwright's
-    # loop); a deployment never has it, so neither does the checked one.
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment does not.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        **inherited,
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "sellerdesk.example.com",
