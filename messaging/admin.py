@@ -322,7 +322,7 @@ class ThreadAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": _("Reply as the operator: %(subject)s") % {"subject": thread.subject},
+            "title": _("Reply as the operator: %(subject)s") % {"subject": thread.title},
             "thread": thread,
             "thread_messages": thread.messages.all(),
             "form": form,

@@ -77,7 +77,9 @@ class ThreadListOutput(serializers.Serializer):
     shop = serializers.CharField(source="shop.code")
     order = OrderRefOutput(allow_null=True)
     customer = serializers.CharField(source="order.customer_name", default=None)
-    subject = serializers.CharField()
+    subject = serializers.CharField(
+        source="title", help_text="In the request's language when SellerDesk wrote it."
+    )
     reason = serializers.CharField(source="reason.code")
     reason_label = serializers.CharField(source="reason.label")
     participants = serializers.ListField(child=serializers.CharField())
