@@ -23,6 +23,7 @@ from messaging.forms import MultipleFileField, attachment_help
 from messaging.models import Attachment, Message, Reason, Side, Thread, unread_q
 from messaging.templatetags.messaging_tags import deadline_text
 from messaging.views import attachment_response
+from orders.models import ACTOR_SIDE_LABELS
 from sellerdesk.errors import DomainError
 from sellerdesk.tenancy import ALL_SHOPS
 
@@ -119,7 +120,7 @@ class MessageInline(admin.StackedInline):
 
     @admin.display(description=gettext_lazy("to"))
     def recipients_display(self, message):
-        return ", ".join(message.recipients)
+        return ", ".join(str(ACTOR_SIDE_LABELS.get(side, side)) for side in message.recipients)
 
     @admin.display(description=gettext_lazy("attachments"))
     def files(self, message):
@@ -253,7 +254,7 @@ class ThreadAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("with"))
     def participants_display(self, thread):
-        return ", ".join(thread.participants)
+        return ", ".join(str(ACTOR_SIDE_LABELS[side]) for side in thread.participants)
 
     @admin.display(description=gettext_lazy("deadline"), ordering="reply_due_at")
     def deadline(self, thread):

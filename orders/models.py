@@ -61,7 +61,9 @@ class OrderQuerySet(ShopScopedQuerySet):
 
 
 class Order(models.Model):
-    shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="orders")
+    shop = models.ForeignKey(
+        "shops.Shop", verbose_name=_("shop"), on_delete=models.PROTECT, related_name="orders"
+    )
     reference = models.CharField(_("order number"), max_length=64)
     state = models.CharField(
         _("state"), max_length=24, choices=OrderState.choices, default=OrderState.WAITING_ACCEPTANCE

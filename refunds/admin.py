@@ -80,7 +80,7 @@ class RefundAdmin(admin.ModelAdmin):
         "order",
         "shop",
         "state",
-        "reason",
+        "reason_display",
         "note",
         "currency",
         "shipping_amount",
