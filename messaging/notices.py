@@ -111,6 +111,7 @@ def deadline_notices_emit(*, result) -> None:
                         {
                             "id": item.id,
                             "subject": item.subject,
+                            "subject_params": item.subject_params,
                             "reference": references.get(item.order_id, ""),
                             "overdue": item.state == "OVERDUE",
                             "due_at": item.reply_due_at.isoformat(),

@@ -10,6 +10,7 @@ reply needed") followed makes the thread need a reply since the earliest such me
 due REPLY_DEADLINE_HOURS later. A shop message clears it; so does "no reply needed".
 """
 
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -578,6 +579,7 @@ class FlaggedThread:
     order_id: int | None
     reply_due_at: datetime
     state: str
+    subject_params: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -602,7 +604,7 @@ def _flag(*, state: str, condition: str, params: list) -> list[FlaggedThread]:
     sql = (
         f"UPDATE {table} SET deadline_flag = %s "
         f"WHERE reply_needed_since IS NOT NULL AND NOT (deadline_flag = %s) AND {condition} "
-        "RETURNING id, shop_id, subject, order_id, reply_due_at"
+        "RETURNING id, shop_id, subject, order_id, reply_due_at, subject_params"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [state, DeadlineFlag.OVERDUE, *params])
@@ -611,10 +613,14 @@ def _flag(*, state: str, condition: str, params: list) -> list[FlaggedThread]:
         connection.ops.convert_datetimefield_value if connection.vendor == "sqlite" else None
     )
     flagged = []
-    for thread_id, shop_id, subject, order_id, due in rows:
+    for thread_id, shop_id, subject, order_id, due, subject_params in rows:
         if converter is not None:
             due = converter(due, None, connection)
-        flagged.append(FlaggedThread(thread_id, shop_id, subject, order_id, due, state))
+        if isinstance(subject_params, str):  # SQLite hands JSON back as text
+            subject_params = json.loads(subject_params)
+        flagged.append(
+            FlaggedThread(thread_id, shop_id, subject, order_id, due, state, subject_params or {})
+        )
     return flagged
 
 

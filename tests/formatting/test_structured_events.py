@@ -174,3 +174,30 @@ def test_the_subject_migration_finds_automatic_subjects(shipped, seller):
     with translation.override("en"):
         assert thread.title == "Order NORTE-10008"
         assert own.title == "Factura de marzo"
+
+
+def test_an_automatic_subject_reaches_an_english_shop_in_english(
+    seller, operator, shipped, send_outbox, settings
+):
+    from django.core import mail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    type(seller.shop).objects.filter(pk=seller.shop_id).update(language="en")
+    with translation.override("es"):
+        thread = messaging_services.thread_start(
+            shop=shipped.shop,
+            order=shipped,
+            reason_code="invoice_request",
+            subject="",
+            body="Factura, por favor.",
+            to_customer=False,
+            to_operator=True,
+            acting_user=seller,
+        )
+        messaging_services.message_import(
+            thread=thread, author="operator", body="Aquí está.", acting_user=operator
+        )
+    send_outbox()
+
+    (email,) = [email for email in mail.outbox if email.to == [shipped.shop.email]]
+    assert "· order NORTE-10008" in email.subject and "pedido" not in email.subject
