@@ -18,6 +18,7 @@ from incidents import selectors, services
 from incidents.forms import IncidentCloseForm, IncidentOpenForm, IncidentReopenForm
 from incidents.models import Incident, IncidentEvent, IncidentState
 from incidents.templatetags.incident_tags import waiting_label
+from orders.admin_columns import TimelineColumns
 from sellerdesk.errors import DomainError
 from sellerdesk.idempotency import idempotent_form
 
@@ -54,18 +55,23 @@ class WaitingTimeFilter(admin.SimpleListFilter):
         return queryset
 
 
-class IncidentEventInline(admin.TabularInline):
+class IncidentEventInline(TimelineColumns, admin.TabularInline):
     model = IncidentEvent
     fields = (
         "created_at",
         "kind",
         "actor",
-        "actor_side",
-        "from_state",
-        "to_state",
-        "reason",
-        "message",
+        "side",
+        "from_state_label",
+        "to_state_label",
+        "reason_display",
+        "details",
     )
+
+    @admin.display(description=gettext_lazy("reason"))
+    def reason_display(self, event):
+        return event.reason_label if event.reason else "—"
+
     readonly_fields = fields
     ordering = ("created_at", "id")
     extra = 0

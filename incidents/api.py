@@ -33,6 +33,7 @@ class IncidentEventOutput(serializers.Serializer):
     from_state = serializers.SerializerMethodField()
     to_state = serializers.SerializerMethodField()
     message = serializers.CharField()
+    summary = serializers.CharField(help_text="The step's text, in the request's language.")
     reason = serializers.CharField()
     reason_label = serializers.CharField(help_text="The reason's label in the request's language.")
     created_at = serializers.DateTimeField()

@@ -7,12 +7,14 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self):
+        from incidents import events
         from incidents.api import order_api_fields
         from incidents.models import Incident, IncidentState
         from incidents.views import order_panel_context
         from orders.extensions import OrderSection, register_order_section
         from orders.freeze import register_freezer
 
+        events.register()
         # "An open incident freezes the order cycle": any incident that is not CLOSED.
         register_freezer(
             lambda order_ref: Incident.objects.filter(order=order_ref).exclude(

@@ -201,7 +201,10 @@ class IncidentEvent(models.Model):
     actor_side = models.CharField(_("side"), max_length=16, default="system")
     from_state = models.CharField(max_length=16, choices=IncidentState.choices, blank=True)
     to_state = models.CharField(max_length=16, choices=IncidentState.choices, blank=True)
+    # What a person wrote (in their words); an automatic step stores `params` instead, rendered
+    # in the reader's language by incidents.events.
     message = models.TextField(_("message"), blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     reason = models.CharField(_("reason"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
@@ -215,6 +218,13 @@ class IncidentEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def summary(self) -> str:
+        """The step's text in the active language (the reader's)."""
+        from incidents.events import incident_event_summary
+
+        return incident_event_summary(self)
 
     @property
     def reason_label(self) -> str:

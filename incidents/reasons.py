@@ -46,3 +46,9 @@ def open_reason_label_expression(code_field: str = "reason"):
 
 def close_reason_label_expression(code_field: str = "resolution_reason"):
     return reason_selectors.reason_label_expression(kind=CLOSE, code_field=code_field)
+
+
+def reason_labels_in_every_language(kind: str, code: str) -> dict[str, str]:
+    """{"es": ..., "en": ...} of an open or close reason: stored with a timeline event so that
+    it reads in any reader's language."""
+    return reason_selectors.reason_labels_by_language(kind=kind, code=code)

@@ -35,11 +35,12 @@ from incidents.models import (
     IncidentOpenedBy,
     IncidentState,
 )
+from incidents.reasons import CLOSE as CLOSE_REASON
+from incidents.reasons import OPEN as OPEN_REASON
 from incidents.reasons import (
-    close_reason_label,
     is_close_reason,
     is_open_reason,
-    open_reason_label,
+    reason_labels_in_every_language,
 )
 from messaging.services import operator_thread_post_from_shop
 from orders.models import Order, OrderEvent, OrderEventKind, OrderLine, OrderState
@@ -119,7 +120,7 @@ def _record(
     from_state: str = "",
     message: str = "",
     reason: str = "",
-    order_message: str = "",
+    reason_kind: str = "",
     at: datetime,
 ) -> IncidentEvent:
     event = IncidentEvent.objects.create(
@@ -133,12 +134,16 @@ def _record(
         reason=reason,
         created_at=at,
     )
+    # The timeline shows the reason in the reader's language: its labels go with the event.
+    order_params = {"incident_id": incident.pk, "text": message}
+    if reason and reason_kind:
+        order_params["reason_labels"] = reason_labels_in_every_language(reason_kind, reason)
     order_event_record(
         order=order,
         kind=order_kind,
         actor=acting_user,
         actor_side=actor_side,
-        message=order_message or f"{incident}: {message}".rstrip(": "),
+        params=order_params,
         at=at,
     )
     return event
@@ -231,7 +236,7 @@ def incident_open(
             actor_side=opened_by.lower(),
             message=description,
             reason=reason,
-            order_message=f"{incident} — {open_reason_label(reason)}: {description}",
+            reason_kind=OPEN_REASON,
             at=now,
         )
         notices.incident_notices_emit(
@@ -277,7 +282,7 @@ def incident_mark_resolved(
             from_state=previous,
             message=message,
             reason=reason,
-            order_message=f"{locked} — {close_reason_label(reason)}: {message}",
+            reason_kind=CLOSE_REASON,
             at=now,
         )
         # The seed: "tells the operator what was done in a message to the operator".
@@ -411,12 +416,8 @@ def incidents_close_for_full_refund(*, order: Order, acting_user=None, refund_id
             state=IncidentState.CLOSED, closed_at=now, waiting_since=None
         )
         shop_day_add(shop_id=locked_order.shop_id, at=now, incidents_closed=len(to_close))
-        if refund_id is not None:
-            message = _("Closed automatically: the order was fully refunded (refund #%(id)s).") % {
-                "id": refund_id
-            }
-        else:
-            message = _("Closed automatically: the order was fully refunded.")
+        # Rendered for each reader by incidents.events (no sentence is stored).
+        params = {"full_refund_id": refund_id} if refund_id is not None else {"full_refund": True}
         side = actor_side_of(acting_user)
         events = IncidentEvent.objects.bulk_create(
             IncidentEvent(
@@ -426,7 +427,7 @@ def incidents_close_for_full_refund(*, order: Order, acting_user=None, refund_id
                 actor_side=side,
                 from_state=incident.state,
                 to_state=IncidentState.CLOSED,
-                message=message,
+                params=params,
                 reason="refunded",
                 created_at=now,
             )
@@ -438,8 +439,7 @@ def incidents_close_for_full_refund(*, order: Order, acting_user=None, refund_id
                 kind=OrderEventKind.INCIDENT_CLOSED,
                 actor=acting_user,
                 actor_side=side,
-                message=_("incident #%(id)s: %(message)s")
-                % {"id": incident.pk, "message": message},
+                params={"incident_id": incident.pk, **params},
                 created_at=now,
             )
             for incident in to_close
@@ -455,7 +455,6 @@ def incidents_close_for_full_refund(*, order: Order, acting_user=None, refund_id
                 order=locked_order,
                 event=notices.CLOSED,
                 event_row=event,
-                message=message,
                 auto_closed=True,
             )
     return len(to_close)
@@ -499,7 +498,7 @@ def incidents_remind_waiting(*, now: datetime | None = None) -> ReminderResult:
                 kind=IncidentEventKind.REMINDED,
                 actor_side="system",
                 to_state=IncidentState.OPEN,
-                message=_("The shop was reminded that this incident waits for it."),
+                params={"reminded": True},
                 created_at=now,
             )
             for incident_id in claimed

@@ -23,6 +23,7 @@ from messaging.forms import MultipleFileField, attachment_help
 from messaging.models import Attachment, Message, Reason, Side, Thread, unread_q
 from messaging.templatetags.messaging_tags import deadline_text
 from messaging.views import attachment_response
+from orders.models import ACTOR_SIDE_LABELS
 from sellerdesk.errors import DomainError
 from sellerdesk.idempotency import idempotent_form
 from sellerdesk.tenancy import ALL_SHOPS
@@ -120,7 +121,7 @@ class MessageInline(admin.StackedInline):
 
     @admin.display(description=gettext_lazy("to"))
     def recipients_display(self, message):
-        return ", ".join(message.recipients)
+        return ", ".join(str(ACTOR_SIDE_LABELS.get(side, side)) for side in message.recipients)
 
     @admin.display(description=gettext_lazy("attachments"))
     def files(self, message):
@@ -254,7 +255,7 @@ class ThreadAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("with"))
     def participants_display(self, thread):
-        return ", ".join(thread.participants)
+        return ", ".join(str(ACTOR_SIDE_LABELS[side]) for side in thread.participants)
 
     @admin.display(description=gettext_lazy("deadline"), ordering="reply_due_at")
     def deadline(self, thread):
@@ -324,7 +325,7 @@ class ThreadAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": _("Reply as the operator: %(subject)s") % {"subject": thread.subject},
+            "title": _("Reply as the operator: %(subject)s") % {"subject": thread.title},
             "thread": thread,
             "thread_messages": thread.messages.all(),
             "form": form,

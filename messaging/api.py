@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from messaging import selectors, services
+from messaging.events import automatic_subject
 from messaging.filters import ThreadFilter
 from messaging.models import (
     PARTICIPANTS_API,
@@ -87,7 +88,9 @@ class ThreadListOutput(serializers.Serializer):
     shop = serializers.CharField(source="shop.code")
     order = OrderRefOutput(allow_null=True)
     customer = serializers.CharField(source="order.customer_name", default=None, allow_null=True)
-    subject = serializers.CharField()
+    subject = serializers.CharField(
+        source="title", help_text="In the request's language when SellerDesk wrote it."
+    )
     reason = serializers.CharField(source="reason.code")
     reason_label = serializers.CharField(source="reason.label")
     participants = serializers.ListField(child=serializers.CharField())
@@ -218,6 +221,7 @@ _LIST_COLUMNS = (
     "order__reference",
     "order__customer_name",
     "subject",
+    "subject_params",
     "reason__code",
     "with_customer",
     "with_operator",
@@ -248,7 +252,8 @@ def thread_list_item(row: dict, label_key: str) -> dict:
         if order_id is None
         else {"id": order_id, "reference": row["order__reference"]},
         "customer": row["order__customer_name"],
-        "subject": row["subject"],
+        # An automatic subject is rendered in the reader's language, as Thread.title does.
+        "subject": automatic_subject(row["subject_params"]) or row["subject"],
         "reason": row["reason__code"],
         "reason_label": row[label_key],
         "participants": [

@@ -7,6 +7,8 @@ class MessagingConfig(AppConfig):
     verbose_name = _("Messages")
 
     def ready(self):
+        from messaging import events
         from messaging.order_section import register
 
         register()
+        events.register()

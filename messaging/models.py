@@ -131,6 +131,10 @@ class Thread(models.Model):
         Reason, verbose_name=_("reason"), on_delete=models.PROTECT, related_name="threads"
     )
     subject = models.CharField(_("subject"), max_length=200)
+    # A subject SellerDesk wrote (the seller gave none) as data: the reason's labels in every
+    # language and the order number, so each reader sees it in their language (`title`).
+    # `subject` keeps the text in the marketplace's language, for search and old clients.
+    subject_params = models.JSONField(_("subject parameters"), default=dict, blank=True)
     with_customer = models.BooleanField(_("with the customer"), default=False)
     with_operator = models.BooleanField(_("with the operator"), default=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -220,7 +224,14 @@ class Thread(models.Model):
         ]
 
     def __str__(self):
-        return self.subject
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """The subject in the reader's language: an automatic subject is rendered now."""
+        from messaging.events import automatic_subject
+
+        return automatic_subject(self.subject_params) or self.subject
 
     @property
     def participants(self) -> list[str]:

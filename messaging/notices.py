@@ -47,6 +47,8 @@ def message_notices_emit(*, thread, message, shop) -> None:
                     "message_id": message.pk,
                     "author": message.author,
                     "subject": thread.subject,
+                    # An automatic subject is written in the recipient's language at delivery.
+                    "subject_params": thread.subject_params,
                     "reference": thread.order.reference if thread.order_id else "",
                     "body": Truncator(message.body).chars(2000),
                     "sent_at": message.created_at.isoformat(),
@@ -109,6 +111,7 @@ def deadline_notices_emit(*, result) -> None:
                         {
                             "id": item.id,
                             "subject": item.subject,
+                            "subject_params": item.subject_params,
                             "reference": references.get(item.order_id, ""),
                             "overdue": item.state == "OVERDUE",
                             "due_at": item.reply_due_at.isoformat(),

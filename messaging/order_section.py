@@ -39,7 +39,7 @@ def order_api_fields(order, request) -> dict:
         "threads": [
             {
                 "id": thread.pk,
-                "subject": thread.subject,
+                "subject": thread.title,
                 "unread": thread.unread,
                 "deadline_status": thread.deadline_status,
             }

@@ -12,6 +12,7 @@ Each such wait is also a `ReplyWait` row (`messaging.waits`), written where the 
 or cleared: the statistics count those rows, so they follow this rule and no other.
 """
 
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -19,7 +20,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,7 @@ from messaging.attachments import (
     attachments_check,
     attachments_delete,
 )
+from messaging.events import automatic_subject
 from messaging.models import (
     Attachment,
     DeadlineFlag,
@@ -268,37 +270,48 @@ def _message_add(
 
 
 def _message_event(*, thread: Thread, message: Message, acting_user) -> None:
-    if message.author == Side.SHOP:
-        recipients = {
-            ("customer",): _("to the customer"),
-            ("operator",): _("to the operator"),
-            ("customer", "operator"): _("to the customer and the operator"),
-        }[tuple(message.recipients)]
-        what = _("Shop message %(recipients)s") % {"recipients": recipients}
-    elif message.author == Side.CUSTOMER:
-        what = _("Customer message")
-    else:
-        what = _("Operator message")
+    # Rendered for each reader by messaging.events ("Shop message to the customer · ...").
     order_event_record(
         order=Order(pk=thread.order_id),
         kind=OrderEventKind.MESSAGE,
         actor=acting_user if acting_user and acting_user.is_authenticated else None,
         actor_side=message.author.lower(),
-        message=f"{what} · {thread.subject}: {_excerpt(message.body)}",
+        params={
+            "author": message.author.lower(),
+            "recipients": list(message.recipients) if message.author == Side.SHOP else [],
+            **_subject_params_of(thread),
+            "excerpt": _excerpt(message.body),
+        },
         at=message.received_at,
     )
 
 
-def _subject_for(*, subject: str, order: Order | None, reason: Reason) -> str:
+def _subject_params_of(thread: Thread) -> dict:
+    if thread.subject_params:
+        return {"subject_params": thread.subject_params}
+    return {"subject": thread.subject}
+
+
+def _order_subject(order: Order) -> dict:
+    """The subject of the order's thread with the operator: "Order NORTE-10008" for each reader."""
+    params = {"reference": order.reference}
+    with translation.override(settings.LANGUAGE_CODE):
+        text = automatic_subject(params)
+    return {"subject": text, "subject_params": params}
+
+
+def _subject_for(*, subject: str, order: Order | None, reason: Reason) -> dict:
+    """The thread's subject fields: the seller's own words, or an automatic subject as data
+    (rendered for each reader) with its text in the marketplace's language for search."""
     subject = (subject or "").strip()[:200]
     if subject:
-        return subject
+        return {"subject": subject, "subject_params": {}}
+    params = {"reason_labels": {"es": reason.label_es, "en": reason.label_en}}
     if order is not None:
-        return _("%(reason)s · order %(reference)s") % {
-            "reason": reason.label,
-            "reference": order.reference,
-        }
-    return str(reason.label)
+        params["reference"] = order.reference
+    with translation.override(settings.LANGUAGE_CODE):
+        text = automatic_subject(params)
+    return {"subject": text[:200], "subject_params": params}
 
 
 # --- Shop side -------------------------------------------------------------------------------
@@ -334,7 +347,7 @@ def thread_start(
         shop=shop,
         order=order,
         reason=reason,
-        subject=_subject_for(subject=subject, order=order, reason=reason),
+        **_subject_for(subject=subject, order=order, reason=reason),
         with_customer=to_customer,
         with_operator=to_operator,
         created_at=now,
@@ -445,8 +458,11 @@ def thread_mark_no_reply_needed(*, thread: Thread, reason: str, acting_user) -> 
                 kind=OrderEventKind.MESSAGE,
                 actor=acting_user,
                 actor_side="shop",
-                message=_("No reply needed · %(subject)s: %(reason)s")
-                % {"subject": locked.subject, "reason": reason},
+                params={
+                    "no_reply_needed": True,
+                    **_subject_params_of(locked),
+                    "reason": reason,
+                },
                 at=now,
             )
     return locked
@@ -481,7 +497,7 @@ def operator_thread_post_from_shop(
             shop_id=order.shop_id,
             order=order,
             reason=reason,
-            subject=_("Order %(reference)s") % {"reference": order.reference},
+            **_order_subject(order),
             with_operator=True,
             created_at=now,
             last_message_at=now,
@@ -563,7 +579,7 @@ def thread_import(
         shop_id=order.shop_id,
         order=order,
         reason=reason,
-        subject=_subject_for(subject=subject, order=order, reason=reason),
+        **_subject_for(subject=subject, order=order, reason=reason),
         with_customer=author == Side.CUSTOMER,
         with_operator=author == Side.OPERATOR,
         created_at=sent_at,
@@ -592,6 +608,7 @@ class FlaggedThread:
     order_id: int | None
     reply_due_at: datetime
     state: str
+    subject_params: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -616,7 +633,7 @@ def _flag(*, state: str, condition: str, params: list) -> list[FlaggedThread]:
     sql = (
         f"UPDATE {table} SET deadline_flag = %s "
         f"WHERE reply_needed_since IS NOT NULL AND NOT (deadline_flag = %s) AND {condition} "
-        "RETURNING id, shop_id, subject, order_id, reply_due_at"
+        "RETURNING id, shop_id, subject, order_id, reply_due_at, subject_params"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [state, DeadlineFlag.OVERDUE, *params])
@@ -625,10 +642,14 @@ def _flag(*, state: str, condition: str, params: list) -> list[FlaggedThread]:
         connection.ops.convert_datetimefield_value if connection.vendor == "sqlite" else None
     )
     flagged = []
-    for thread_id, shop_id, subject, order_id, due in rows:
+    for thread_id, shop_id, subject, order_id, due, subject_params in rows:
         if converter is not None:
             due = converter(due, None, connection)
-        flagged.append(FlaggedThread(thread_id, shop_id, subject, order_id, due, state))
+        if isinstance(subject_params, str):  # SQLite hands JSON back as text
+            subject_params = json.loads(subject_params)
+        flagged.append(
+            FlaggedThread(thread_id, shop_id, subject, order_id, due, state, subject_params or {})
+        )
     return flagged
 
 

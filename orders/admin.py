@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from orders import selectors, services
+from orders.admin_columns import TimelineColumns
 from orders.freeze import order_freezers
 from orders.models import Order, OrderEvent, OrderLine
 from sellerdesk.errors import DomainError
@@ -28,9 +29,17 @@ class OrderLineInline(admin.TabularInline):
         return False
 
 
-class OrderEventInline(admin.TabularInline):
+class OrderEventInline(TimelineColumns, admin.TabularInline):
     model = OrderEvent
-    fields = ("created_at", "kind", "actor", "actor_side", "from_state", "to_state", "message")
+    fields = (
+        "created_at",
+        "kind",
+        "actor",
+        "side",
+        "from_state_label",
+        "to_state_label",
+        "details",
+    )
     readonly_fields = fields
     ordering = ("created_at", "id")
     extra = 0

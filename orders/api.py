@@ -123,7 +123,10 @@ class OrderEventOutput(serializers.Serializer):
     actor_side = serializers.CharField()
     from_state = serializers.SerializerMethodField()
     to_state = serializers.SerializerMethodField()
-    message = serializers.CharField()
+    summary = serializers.CharField(help_text="What happened, in the request's language.")
+    # Kept for clients written before `summary`: the same text.
+    message = serializers.CharField(source="summary")
+    params = serializers.JSONField(help_text="What happened, as data (ids, amounts, codes).")
     created_at = serializers.DateTimeField()
 
     def get_from_state(self, event) -> str | None:

@@ -61,7 +61,9 @@ class OrderQuerySet(ShopScopedQuerySet):
 
 
 class Order(models.Model):
-    shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="orders")
+    shop = models.ForeignKey(
+        "shops.Shop", verbose_name=_("shop"), on_delete=models.PROTECT, related_name="orders"
+    )
     reference = models.CharField(_("order number"), max_length=64)
     state = models.CharField(
         _("state"), max_length=24, choices=OrderState.choices, default=OrderState.WAITING_ACCEPTANCE
@@ -202,6 +204,10 @@ class OrderEvent(models.Model):
     actor_side = models.CharField(_("side"), max_length=16, default="system")
     from_state = models.CharField(max_length=24, choices=OrderState.choices, blank=True)
     to_state = models.CharField(max_length=24, choices=OrderState.choices, blank=True)
+    # What happened, as data (see orders.events): rendered in the reader's language when read.
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    # Text of the rows written before `params` existed, in their writer's language: shown as it
+    # is when it could not be turned into parameters.
     message = models.TextField(_("details"), blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
@@ -216,3 +222,10 @@ class OrderEvent(models.Model):
 
     def get_actor_side_display(self) -> str:
         return str(ACTOR_SIDE_LABELS.get(self.actor_side, self.actor_side))
+
+    @property
+    def summary(self) -> str:
+        """The details in the active language (the reader's)."""
+        from orders.events import event_summary
+
+        return event_summary(self)

@@ -50,18 +50,22 @@ def order_event_record(
     kind: str,
     actor=None,
     actor_side: str = "system",
-    message: str = "",
+    params: dict | None = None,
     from_state: str = "",
     to_state: str = "",
     at: datetime | None = None,
 ) -> OrderEvent:
-    """Add a step to the order timeline; call it inside the transaction of the change it records."""
+    """Add a step to the order timeline; call it inside the transaction of the change it records.
+
+    `params` are data (ids, amounts as strings with their currency, codes, labels in every
+    language, what a person wrote), never a sentence: `orders.events` renders them for each
+    reader, in their language."""
     return OrderEvent.objects.create(
         order=order,
         kind=kind,
         actor=actor,
         actor_side=actor_side,
-        message=message,
+        params=params or {},
         from_state=from_state,
         to_state=to_state,
         created_at=at or timezone.now(),
@@ -77,7 +81,7 @@ def actor_side_of(user) -> str:
 
 @transaction.atomic
 def _order_transition(
-    *, order: Order, action: str, acting_user, message: str = "", **fields
+    *, order: Order, action: str, acting_user, message: str = "", params=None, **fields
 ) -> Order:
     locked = order_lock(order.pk)
     if is_frozen(locked):
@@ -119,7 +123,7 @@ def _order_transition(
         kind=ACTION_EVENT[action],
         actor=acting_user,
         actor_side=actor_side_of(acting_user),
-        message=message,
+        params=params or ({"note": message} if message else {}),
         from_state=previous,
         to_state=next_state,
         at=now,
@@ -176,7 +180,7 @@ def order_ship(*, order: Order, acting_user, carrier: str, tracking_number: str)
         order=order,
         action=OrderAction.SHIP,
         acting_user=acting_user,
-        message=f"{carrier} {tracking_number}",
+        params={"carrier": carrier, "tracking_number": tracking_number},
         carrier=carrier,
         tracking_number=tracking_number,
     )
@@ -213,7 +217,7 @@ def order_tracking_set(*, order: Order, acting_user, carrier: str, tracking_numb
         kind=OrderEventKind.TRACKING_UPDATED,
         actor=acting_user,
         actor_side=actor_side_of(acting_user),
-        message=f"{carrier} {tracking_number}",
+        params={"carrier": carrier, "tracking_number": tracking_number},
     )
     return locked
 
@@ -271,7 +275,7 @@ def _advance_step(
                 actor_side="system",
                 from_state=from_state,
                 to_state=to_state,
-                message=_("Automatically after %(days)s days.") % {"days": days},
+                params={"automatic_after_days": days},
                 created_at=now,
             )
             for order_id in ids

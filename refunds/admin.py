@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from refunds import services
 from refunds.models import Refund, RefundLine
+from refunds.reasons import reason_choices
 from refunds.selectors import with_reason_label
 from sellerdesk.errors import DomainError
+from sellerdesk.formatting import format_money
 
 
 class RefundLineInline(admin.TabularInline):
@@ -41,6 +43,19 @@ class RefuseForm(forms.Form):
     )
 
 
+class RefundReasonFilter(admin.SimpleListFilter):
+    """The reasons by their label in the operator's language, not their codes."""
+
+    title = gettext_lazy("reason")
+    parameter_name = "reason"
+
+    def lookups(self, request, model_admin):
+        return reason_choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(reason=self.value()) if self.value() else queryset
+
+
 @admin.register(Refund)
 class RefundAdmin(admin.ModelAdmin):
     list_display = (
@@ -48,14 +63,13 @@ class RefundAdmin(admin.ModelAdmin):
         "order",
         "shop",
         "state",
-        "reason",
-        "total_amount",
-        "currency",
+        "reason_display",
+        "total",
         "created_at",
         "created_by",
         "notified_at",
     )
-    list_filter = ("shop", "state", "reason", ("created_at", admin.DateFieldListFilter))
+    list_filter = ("shop", "state", RefundReasonFilter, ("created_at", admin.DateFieldListFilter))
     list_select_related = ("order", "shop", "created_by")
     search_fields = ("order__reference", "order__customer_name", "=id")
     date_hierarchy = "created_at"
@@ -66,7 +80,7 @@ class RefundAdmin(admin.ModelAdmin):
         "order",
         "shop",
         "state",
-        "reason",
+        "reason_display",
         "note",
         "currency",
         "shipping_amount",
@@ -83,6 +97,14 @@ class RefundAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # The customer's notification time comes from the outbox, in the list's own query.
         return with_reason_label(super().get_queryset(request))
+
+    @admin.display(description=gettext_lazy("reason"), ordering="reason")
+    def reason_display(self, refund):
+        return refund.reason_label
+
+    @admin.display(description=gettext_lazy("total"), ordering="total_amount")
+    def total(self, refund):
+        return format_money(refund.total_amount, refund.currency)
 
     @admin.display(description=gettext_lazy("customer notified at"), ordering="notified_at")
     def notified_at(self, refund):

@@ -4,7 +4,6 @@ subscribed. Written by `refunds.services` in the transaction of the change."""
 
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from messaging.models import ReasonKind
 from messaging.selectors import reason_labels_by_language
@@ -83,6 +82,5 @@ def record_customer_notified(notice) -> None:
         order=Order(pk=notice.params["order_id"]),
         kind=OrderEventKind.CUSTOMER_NOTIFIED,
         actor_side="system",
-        message=_("Refund #%(id)s: email sent to %(email)s.")
-        % {"id": notice.params["refund_id"], "email": notice.address},
+        params={"refund_id": notice.params["refund_id"], "email": notice.address},
     )

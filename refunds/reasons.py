@@ -31,3 +31,8 @@ def reason_label(code: str) -> str:
 
 def reason_label_expression(code_field: str = "reason"):
     return reason_selectors.reason_label_expression(kind=KIND, code_field=code_field)
+
+
+def reason_labels_in_every_language(code: str) -> dict[str, str]:
+    """{"es": ..., "en": ...}: stored with an event so that it reads in any reader's language."""
+    return reason_selectors.reason_labels_by_language(kind=KIND, code=code)

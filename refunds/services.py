@@ -28,9 +28,8 @@ from refunds.calculations import (
 from refunds.idempotency import check_replay
 from refunds.models import Refund, RefundLine, RefundState
 from refunds.notices import REFUND_CONFIRMED, REFUND_CREATED, REFUND_REFUSED, refund_notices_emit
-from refunds.reasons import is_refund_reason
+from refunds.reasons import is_refund_reason, reason_labels_in_every_language
 from sellerdesk.errors import DomainError, InvalidState
-from sellerdesk.formatting import format_money
 from stats.rollup import shop_day_add, shop_timezone
 
 # --- Create -------------------------------------------------------------------------------------
@@ -124,11 +123,12 @@ def refund_create(
                 kind=OrderEventKind.REFUND_CREATED,
                 actor=acting_user,
                 actor_side=actor_side_of(acting_user),
-                message=_("Refund #%(id)s: %(total)s (%(reason)s).")
-                % {
-                    "id": refund.pk,
-                    "total": format_money(refund.total_amount, refund.currency),
-                    "reason": refund.reason_label,
+                params={
+                    "refund_id": refund.pk,
+                    "total_amount": str(refund.total_amount),
+                    "currency": refund.currency,
+                    "reason": reason,
+                    "reason_labels": reason_labels_in_every_language(reason),
                 },
                 at=now,
             )
@@ -208,11 +208,7 @@ def _decide(
             kind=event_kind,
             actor=acting_user,
             actor_side=actor_side_of(acting_user),
-            message=(
-                _("Refund #%(id)s: %(reason)s") % {"id": refund.pk, "reason": refuse_reason}
-                if refuse_reason
-                else _("Refund #%(id)s") % {"id": refund.pk}
-            ),
+            params={"refund_id": refund.pk, "note": refuse_reason},
             at=now,
         )
         refund.refresh_from_db()

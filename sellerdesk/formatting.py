@@ -120,6 +120,16 @@ def format_date(value, format: str = "medium", locale: str | None = None) -> str
     return babel_dates.format_date(value, format=format, locale=babel_locale(locale))
 
 
+def format_day_month(value, locale: str | None = None) -> str:
+    """A day without its year, for chart axes: "21 nov" / "21 Nov"."""
+    value = _parse(value)
+    if isinstance(value, datetime):
+        value = _local(value).date()
+    if not isinstance(value, date):
+        return ""
+    return babel_dates.format_skeleton("MMMd", value, locale=babel_locale(locale))
+
+
 def format_time(value, locale: str | None = None) -> str:
     """The time of a moment in the viewer's timezone: "15:04"."""
     value = _parse(value)

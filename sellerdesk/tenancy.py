@@ -10,6 +10,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
 
@@ -36,7 +37,7 @@ class ShopScopedQuerySet(models.QuerySet):
 class IsSeller(permissions.BasePermission):
     """A user who belongs to a shop. Operators use the operator endpoints instead."""
 
-    message = "This endpoint is for sellers; operators use /api/v1/operator/."
+    message = _("This endpoint is for sellers; operators use /api/v1/operator/.")
 
     def has_permission(self, request, view):
         user = request.user
@@ -44,7 +45,7 @@ class IsSeller(permissions.BasePermission):
 
 
 class IsOperator(permissions.BasePermission):
-    message = "Operator (staff) access only."
+    message = _("Operator (staff) access only.")
 
     def has_permission(self, request, view):
         user = request.user

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from sellerdesk.formatting import format_date, format_day_month
 
 WIDTH, HEIGHT = 720, 260
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 56, 16, 36, 34
@@ -84,7 +86,7 @@ def _f(number: float) -> str:
 
 
 def _day_label(day: date) -> str:
-    return date_format(day, "j M")
+    return format_day_month(day)
 
 
 def _axes(frame: _Frame, ticks: list[float], days: Sequence[date], tick_format) -> list[str]:
@@ -147,12 +149,15 @@ def _data_table(
         )
         rows.append(
             f'<tr><th scope="row"><time datetime="{day.isoformat()}">'
-            f"{escape(date_format(day, 'SHORT_DATE_FORMAT'))}</time></th>{cells}</tr>"
+            f"{escape(format_date(day, 'short'))}</time></th>{cells}</tr>"
         )
+    # Outside the f-strings: gettext calls inside one are invisible to makemessages.
+    show_numbers = _("Show the numbers")
+    day_heading = _("Day")
     return [
-        f'<details class="chart-data"><summary>{escape(_("Show the numbers"))}</summary>',
+        f'<details class="chart-data"><summary>{escape(show_numbers)}</summary>',
         f'<table class="table"><caption class="muted">{escape(caption)}</caption>',
-        f'<thead><tr><th scope="col">{escape(_("Day"))}</th>{head}</tr></thead>',
+        f'<thead><tr><th scope="col">{escape(day_heading)}</th>{head}</tr></thead>',
         f"<tbody>{''.join(rows)}</tbody></table></details>",
     ]
 
@@ -199,8 +204,8 @@ def _description(days: Sequence[date], series: Sequence[Series], value_format) -
         return _("No days to show.")
     totals = ", ".join(f"{item.label}: {value_format(_total(item.values))}" for item in series)
     return _("Daily values from %(first)s to %(last)s. Totals: %(totals)s.") % {
-        "first": date_format(days[0], "SHORT_DATE_FORMAT"),
-        "last": date_format(days[-1], "SHORT_DATE_FORMAT"),
+        "first": format_date(days[0], "short"),
+        "last": format_date(days[-1], "short"),
         "totals": totals,
     }
 

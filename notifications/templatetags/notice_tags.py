@@ -25,3 +25,11 @@ def label(labels):
 def absolute(path):
     """A site path → the address to click in an email."""
     return settings.SITE_URL.rstrip("/") + str(path)
+
+
+@register.filter
+def automatic_subject(subject_params):
+    """A thread subject SellerDesk wrote, as data → the reader's words ("" for a seller's own)."""
+    from messaging.events import automatic_subject as render
+
+    return render(subject_params or {})

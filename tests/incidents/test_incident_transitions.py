@@ -148,7 +148,7 @@ def test_marking_resolved_waits_for_the_operator_and_records_the_message(
     )
     order_event = OrderEvent.objects.filter(order=incident.order).latest("id")
     assert order_event.kind == OrderEventKind.INCIDENT_RESOLVED
-    assert "Enviamos otro ejemplar hoy." in order_event.message
+    assert "Enviamos otro ejemplar hoy." in order_event.summary
 
 
 def test_the_resolution_message_is_posted_in_the_orders_operator_thread(
@@ -366,7 +366,7 @@ def test_a_full_refund_closes_every_incident_of_the_order_that_is_not_closed(
         event = incident.events.latest("id")
         assert event.kind == IncidentEventKind.AUTO_CLOSED_FULL_REFUND
         assert (event.actor, event.actor_side) == (seller, "shop")
-        assert "77" in event.message
+        assert "77" in event.summary
     assert already.events.count() == 1
     elsewhere.refresh_from_db()
     assert elsewhere.state == IncidentState.OPEN

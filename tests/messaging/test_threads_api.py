@@ -221,7 +221,7 @@ def test_every_message_on_an_order_writes_an_order_event(order, seller):
 
     events = OrderEvent.objects.filter(order=order, kind=OrderEventKind.MESSAGE).order_by("id")
     assert [event.actor_side for event in events] == ["customer", "shop"]
-    assert "¿Cuándo llega?" in events[0].message and events[1].actor == seller
+    assert "¿Cuándo llega?" in events[0].summary and events[1].actor == seller
 
 
 def test_operator_thread_post_from_shop_creates_then_reuses_the_operator_thread(order, seller):

@@ -25,11 +25,11 @@ def test_it_records_tracking_of_an_order_to_ship_without_shipping_it(shop, selle
         "PQ1",
     )
     event = OrderEvent.objects.filter(order=order).latest("id")
-    assert (event.kind, event.actor, event.actor_side, event.message) == (
+    assert (event.kind, event.actor, event.actor_side, event.params) == (
         OrderEventKind.TRACKING_UPDATED,
         seller,
         "shop",
-        "Correos PQ1",
+        {"carrier": "Correos", "tracking_number": "PQ1"},
     )
 
 

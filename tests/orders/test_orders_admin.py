@@ -141,7 +141,7 @@ def test_the_cancel_action_cancels_with_the_operator_reason(operator_client, ord
     order.refresh_from_db()
     assert order.state == OrderState.CANCELED
     event = OrderEvent.objects.get(order=order, kind=OrderEventKind.CANCELED)
-    assert event.message == "Canceled by the operator"
+    assert event.summary == "Canceled by the operator"
 
 
 def test_the_cancel_action_leaves_a_shipped_order_alone(operator_client, shop):

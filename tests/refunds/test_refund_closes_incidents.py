@@ -43,7 +43,7 @@ def test_the_refund_that_empties_the_order_closes_its_incidents(
     assert created.order_fully_refunded is True
     event = IncidentEvent.objects.filter(incident=open_incident).latest("id")
     assert event.kind == "auto_closed_full_refund"
-    assert f"#{created.refund.pk}" in event.message
+    assert f"#{created.refund.pk}" in event.summary
 
 
 def test_a_replay_of_the_full_refund_does_not_close_again(seller, shipped_order, open_incident):

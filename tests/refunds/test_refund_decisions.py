@@ -31,7 +31,7 @@ def test_the_operator_refuses_with_a_reason(operator_api, pending):
     assert response.status_code == 200
     assert response.json()["state"] == "refused"
     assert response.json()["refuse_reason"] == "Sin fondos"
-    assert OrderEvent.objects.get(kind=OrderEventKind.REFUND_REFUSED).message.endswith("Sin fondos")
+    assert OrderEvent.objects.get(kind=OrderEventKind.REFUND_REFUSED).summary.endswith("Sin fondos")
 
 
 def test_refusing_needs_a_reason(operator_api, pending):

@@ -129,7 +129,7 @@ def test_sending_is_recorded_on_the_outbox_the_api_and_the_order_timeline(
     notice = _customer_notice(refund)
     assert (notice.state, notice.attempts) == (NoticeState.SENT, 1)
     event = OrderEvent.objects.get(order=shipped_order, kind=OrderEventKind.CUSTOMER_NOTIFIED)
-    assert "maria@example.com" in event.message
+    assert "maria@example.com" in event.summary
     body = api.get(f"/api/v1/refunds/{refund.pk}/").json()
     assert body["notified_at"] is not None
 
