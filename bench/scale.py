@@ -587,6 +587,8 @@ def main(argv=None) -> int:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
+    # Production settings serve hashed static names from the manifest, as a deployment would.
+    call_command("collectstatic", interactive=False, verbosity=0)
     seed_args = SMOKE_SEED if options.smoke else options.seed_args.split()
     call_command("seed_scale", *seed_args)
     with connection.cursor() as cursor:
@@ -605,10 +607,10 @@ def main(argv=None) -> int:
     print(f"bench-scale: {data_line}", flush=True)
     data = _prepare()
     endpoints = _endpoints(data)
+    queries = _queries(endpoints, data)  # every endpoint, whatever --only keeps for the load
     if options.only:
         wanted = set(options.only.split(",")) | {"ceiling"}
         endpoints = [item for item in endpoints if item["name"] in wanted]
-    queries = _queries(endpoints, data)
     jobs = _jobs(options.smoke)
     print(f"bench-scale: jobs {json.dumps(jobs)}", flush=True)
     connection.close()
