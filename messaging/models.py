@@ -196,6 +196,13 @@ class Thread(models.Model):
                 condition=Q(reply_needed_since__isnull=False),
                 name="thread_shop_reply_due",
             ),
+            # The deadline filters in the inbox's order: the awaited few percent, newest first,
+            # so a page stops after 50 rows instead of sorting every awaited thread of the shop.
+            models.Index(
+                fields=["shop", "-last_message_at", "-id"],
+                condition=Q(reply_needed_since__isnull=False),
+                name="thread_shop_awaiting_last",
+            ),
             models.Index(
                 fields=["shop", "reason", "-last_message_at"], name="thread_shop_reason_last"
             ),

@@ -91,8 +91,8 @@ def test_keyset_pages_cover_the_list_once_without_counting(api, shop, inbox):
 # --- Every filter's query is served by an index in the list's order (PostgreSQL) ---------------
 
 # The index each filter should use once the table has a marketplace's proportions (the deadline
-# filters read one of the two partial indexes of threads awaiting a reply).
-AWAITING = ("thread_shop_reply_due", "thread_awaiting_due")
+# filters read one of the partial indexes of threads awaiting a reply).
+AWAITING = ("thread_shop_awaiting_last", "thread_shop_reply_due", "thread_awaiting_due")
 FILTERS = {
     "": "thread_shop_last_msg",
     "unread=true": "thread_shop_unread",
