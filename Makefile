@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat constraints.txt pyproject.toml | cksum |
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/sellerdesk)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 
-.PHONY: run test install lint format messages browser bench clean audit
+.PHONY: run test install lint format messages browser bench bench-scale clean audit
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ messages: $(STAMP)
 
 bench: $(STAMP)
 	DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m bench
+
+# Marketplace scale under gunicorn and wrk (README: Marketplace scale); minutes, not a test.
+SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sd_scale_big
+bench-scale: $(STAMP)
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || echo "wrk is missing: the Python load generator stands in."
+	DATABASE_URL=$(SCALE_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/scale.py
 
 clean:
 	rm -rf var

@@ -55,6 +55,10 @@ def main():
     setup_django()
     shop = fill()
     add_incidents(shop)
+    # The fill writes rows with SQL, not through the services: derive the per-day counters.
+    from stats.rebuild import rollup_rebuild
+
+    rollup_rebuild([shop.pk])
     from stats.periods import period_bounds
     from stats.selectors import daily_series, shop_quality, shops_quality
 

@@ -133,8 +133,9 @@ def _prepare():
     user, _created = User.objects.get_or_create(
         username="bench-big", defaults={"shop": big, "email": "bench@example.com"}
     )
-    user.set_password("bench-big-password")
-    user.save()
+    if _created:  # a new password would log out the sessions of a run going on
+        user.set_password("bench-big-password")
+        user.save()
     raw_key = _issue_key(user)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
@@ -509,12 +510,13 @@ def _verdicts(report) -> list[dict]:
             value = endpoints[name]["latency"][field]
             verdict(f"{name} {field[:3]}", round(value, 1), f"< {limit} ms", value < limit)
     if "inbox_api" in endpoints and "ceiling" in endpoints:
-        ratio = endpoints["inbox_api"]["ratio_to_ceiling"]
-        verdict("inbox_api / ceiling", round(ratio, 2), "≥ 0.8", ratio >= 0.8)
-        unfiltered = endpoints["inbox_api"]["throughput"]["rps"]
+        ratio = endpoints["inbox_api"]["ratio_to_ceiling_beside"]
+        verdict("inbox_api / ceiling (measured beside it)", round(ratio, 2), "≥ 0.8", ratio >= 0.8)
+        unfiltered = endpoints["inbox_api"]["ratio_to_ceiling_beside"]
         for name, figures in endpoints.items():
             if name.startswith("inbox_api_"):
-                share = figures["throughput"]["rps"] / unfiltered if unfiltered else 0
+                # Each side against the ceiling measured beside it: the load may have changed.
+                share = figures["ratio_to_ceiling_beside"] / unfiltered if unfiltered else 0
                 verdict(f"{name} / inbox_api", round(share, 2), "≥ 0.7", share >= 0.7)
     for name, minimum in THROUGHPUT_TARGETS.items():
         if name in endpoints:
@@ -551,19 +553,20 @@ def _markdown(report) -> str:
         "",
         f"Data: {report['data']}. Server: gunicorn, {report['workers']} sync workers on "
         f"127.0.0.1; load: {report['load_generator']}, {report['duration_s']} s per run; "
-        "throughput at 16 connections, latencies at 2. Machine: "
+        "throughput at 16 connections, latencies at 2; before each endpoint a short ceiling run "
+        "(the *ratio to ceiling beside*, robust to a load that changes during the run). Machine: "
         f"{report['machine']}.",
         "",
-        "| endpoint | status | req/s (16 conn) | ratio to ceiling | p50 ms | p95 ms | p99 ms |"
-        " errors | queries |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| endpoint | status | req/s (16 conn) | ratio to ceiling | ratio to ceiling beside |"
+        " p50 ms | p95 ms | p99 ms | errors | queries |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, figures in report["endpoints"].items():
         throughput, latency = figures["throughput"], figures["latency"]
         queries = report["queries"].get(name, {}).get("queries", "")
         lines.append(
             f"| {name} | {figures['status']} | {throughput['rps']:.1f} | "
-            f"{figures['ratio_to_ceiling']:.2f} | "
+            f"{figures['ratio_to_ceiling']:.2f} | {figures['ratio_to_ceiling_beside']:.2f} | "
             f"{latency['p50_ms']:.1f} | {latency['p95_ms']:.1f} | {latency['p99_ms']:.1f} | "
             f"{throughput['errors'] + latency['errors']} | {queries} |"
         )
@@ -587,6 +590,8 @@ def main(argv=None) -> int:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
+    # Production settings serve hashed static names from the manifest, as a deployment would.
+    call_command("collectstatic", interactive=False, verbosity=0)
     seed_args = SMOKE_SEED if options.smoke else options.seed_args.split()
     call_command("seed_scale", *seed_args)
     with connection.cursor() as cursor:
@@ -605,10 +610,10 @@ def main(argv=None) -> int:
     print(f"bench-scale: {data_line}", flush=True)
     data = _prepare()
     endpoints = _endpoints(data)
+    queries = _queries(endpoints, data)  # every endpoint, whatever --only keeps for the load
     if options.only:
         wanted = set(options.only.split(",")) | {"ceiling"}
         endpoints = [item for item in endpoints if item["name"] in wanted]
-    queries = _queries(endpoints, data)
     jobs = _jobs(options.smoke)
     print(f"bench-scale: jobs {json.dumps(jobs)}", flush=True)
     connection.close()
@@ -620,8 +625,19 @@ def main(argv=None) -> int:
         script.write(WRK_SCRIPT)
     server = _start_server(options.port, options.workers)
     try:
+        ceiling_endpoint = next(item for item in endpoints if item["name"] == "ceiling")
         for endpoint in endpoints:
             status = _status(options.port, endpoint, data)
+            # The machine may be shared: a short ceiling run right before each endpoint gives a
+            # ratio measured under the same load as the endpoint itself.
+            beside = load(
+                options.port,
+                ceiling_endpoint,
+                data,
+                connections=16,
+                duration=max(1.0, options.duration / 3),
+                script=script.name,
+            )
             throughput = load(
                 options.port,
                 endpoint,
@@ -640,6 +656,7 @@ def main(argv=None) -> int:
             )
             results[endpoint["name"]] = {
                 "status": status,
+                "ceiling_beside_rps": beside["rps"],
                 "throughput": throughput,
                 "latency": latency,
             }
@@ -654,6 +671,8 @@ def main(argv=None) -> int:
     ceiling = results.get("ceiling", {}).get("throughput", {}).get("rps") or 0
     for figures in results.values():
         figures["ratio_to_ceiling"] = figures["throughput"]["rps"] / ceiling if ceiling else 0
+        beside = figures["ceiling_beside_rps"]
+        figures["ratio_to_ceiling_beside"] = figures["throughput"]["rps"] / beside if beside else 0
     report = {
         "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "data": data_line,
@@ -661,7 +680,7 @@ def main(argv=None) -> int:
         "workers": options.workers,
         "duration_s": options.duration,
         "load_generator": "wrk -t2" if use_wrk else "Python load generator (no wrk)",
-        "machine": f"{os.cpu_count()} CPUs, shared",
+        "machine": f"{os.cpu_count()} CPUs, shared; load average {os.getloadavg()[0]:.1f} at the end",
         "endpoints": results,
         "queries": queries,
         "jobs": jobs,

@@ -16,3 +16,5 @@ REST_FRAMEWORK = {
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# The benchmark's throttle history and cache entries never mix with the tests' on a shared Redis.
+CACHES = {name: {**cache, "KEY_PREFIX": "bench-scale"} for name, cache in CACHES.items()}  # noqa: F405

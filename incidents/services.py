@@ -46,7 +46,7 @@ from messaging.services import operator_thread_post_from_shop
 from orders.models import Order, OrderEvent, OrderEventKind, OrderLine, OrderState
 from orders.services import actor_side_of, order_event_record, order_lock
 from sellerdesk.errors import DomainError, InvalidState
-from stats.rollup import shop_day_add, shop_timezone
+from stats.rollup import shop_day_add
 
 log = logging.getLogger(__name__)
 
@@ -218,14 +218,10 @@ def incident_open(
             waiting_since=now,
             created_by=acting_user,
         )
-        tz = shop_timezone(locked_order.shop_id)
-        shop_day_add(shop_id=locked_order.shop_id, at=now, tz=tz, incidents_opened=1)
+        shop_day_add(shop_id=locked_order.shop_id, at=now, incidents_opened=1)
         if first_of_order and locked_order.shipped_at:
             shop_day_add(
-                shop_id=locked_order.shop_id,
-                at=locked_order.shipped_at,
-                tz=tz,
-                orders_with_incident=1,
+                shop_id=locked_order.shop_id, at=locked_order.shipped_at, orders_with_incident=1
             )
         event = _record(
             incident=incident,

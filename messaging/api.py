@@ -235,15 +235,19 @@ _LIST_COLUMNS = (
     "no_reply_needed_at",
     "created_at",
 )
-_datetime = serializers.DateTimeField()
 
 
-def _when(value):
-    return None if value is None else _datetime.to_representation(value)
+def _when(value, tz):
+    """What serializers.DateTimeField gives (the current timezone, "Z" for UTC), without its
+    per-call machinery: 7 times per row on the busiest list."""
+    if value is None:
+        return None
+    text = value.astimezone(tz).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def thread_list_item(row: dict, label_key: str) -> dict:
-    """One `.values()` row in the shape of ThreadListOutput."""
+def thread_list_item(row: dict, label_key: str, tz) -> dict:
+    """One `.values()` row in the shape of ThreadListOutput (`tz`: the current timezone)."""
     order_id = row["order_id"]
     return {
         "id": row["id"],
@@ -265,15 +269,15 @@ def thread_list_item(row: dict, label_key: str) -> dict:
             if present
         ],
         "unread": row["unread"],
-        "last_message_at": _when(row["last_message_at"]),
+        "last_message_at": _when(row["last_message_at"], tz),
         "last_message_author": row["last_message_author"].lower(),
-        "reply_needed_since": _when(row["reply_needed_since"]),
-        "reply_due_at": _when(row["reply_due_at"]),
+        "reply_needed_since": _when(row["reply_needed_since"], tz),
+        "reply_due_at": _when(row["reply_due_at"], tz),
         "deadline_status": row["deadline_status"],
         "no_reply_needed": None
         if row["no_reply_needed_at"] is None
-        else {"reason": row["no_reply_needed_reason"], "at": _when(row["no_reply_needed_at"])},
-        "created_at": _when(row["created_at"]),
+        else {"reason": row["no_reply_needed_reason"], "at": _when(row["no_reply_needed_at"], tz)},
+        "created_at": _when(row["created_at"], tz),
     }
 
 
@@ -284,7 +288,8 @@ class LeanThreadList:
         queryset = self.filter_queryset(self.get_queryset())
         label_key = f"reason__{reason_label_field()}"
         page = self.paginate_queryset(queryset.values(*_LIST_COLUMNS, label_key))
-        return self.get_paginated_response([thread_list_item(row, label_key) for row in page])
+        tz = timezone.get_current_timezone()
+        return self.get_paginated_response([thread_list_item(row, label_key, tz) for row in page])
 
 
 MULTIPART = ["application/json", "multipart/form-data"]

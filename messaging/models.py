@@ -200,6 +200,13 @@ class Thread(models.Model):
                 condition=Q(reply_needed_since__isnull=False),
                 name="thread_shop_reply_due",
             ),
+            # The deadline filters in the inbox's order: the awaited few percent, newest first,
+            # so a page stops after 50 rows instead of sorting every awaited thread of the shop.
+            models.Index(
+                fields=["shop", "-last_message_at", "-id"],
+                condition=Q(reply_needed_since__isnull=False),
+                name="thread_shop_awaiting_last",
+            ),
             models.Index(
                 fields=["shop", "reason", "-last_message_at"], name="thread_shop_reason_last"
             ),
@@ -213,13 +220,15 @@ class Thread(models.Model):
             ),
             models.Index(fields=["shop", "subject"], name="thread_shop_subject"),
             models.Index(fields=["order", "-last_message_at"], name="thread_order_last"),
-            # The deadline job: only threads awaiting a reply and not yet flagged overdue, so
-            # the index stays small however many threads the marketplace has; by flag first, so
-            # a run skips the threads it already flagged due soon without reading them.
+            # The deadline job: only threads awaiting a reply, so the index stays small however
+            # many threads the marketplace has. The flag the job writes is in no index (key or
+            # predicate): flagging is then a HOT update that rewrites no index entry (the table
+            # keeps free space for it, see migration 0005), where it used to add an entry to
+            # every index of the table for every thread flagged.
             models.Index(
-                fields=["deadline_flag", "reply_due_at"],
-                condition=Q(reply_needed_since__isnull=False) & ~Q(deadline_flag="OVERDUE"),
-                name="thread_deadline_job",
+                fields=["reply_due_at"],
+                condition=Q(reply_needed_since__isnull=False),
+                name="thread_awaiting_due",
             ),
         ]
 
@@ -381,17 +390,16 @@ class ReplyWait(models.Model):
             ),
         ]
         indexes = [
-            # The statistics' median: an index-only range of the shop's waits of two periods.
+            # The statistics' median: an index-only range of the shop's waits of two periods (the
+            # reply time is a key column, not INCLUDE, so SQLite takes the same index).
             models.Index(
-                fields=["shop", "started_at"],
-                include=["replied_at"],
+                fields=["shop", "started_at", "replied_at"],
                 condition=Q(replied_at__isnull=False),
                 name="reply_wait_shop_answered",
             ),
-            # Waits still open (as many as threads awaiting a reply): the late ones, by start.
+            # Waits still open (as many as threads awaiting a reply): the late ones are a range.
             models.Index(
-                fields=["shop", "started_at"],
-                include=["due_at"],
+                fields=["shop", "due_at", "started_at"],
                 condition=Q(ended_at__isnull=True),
                 name="reply_wait_shop_open",
             ),

@@ -624,10 +624,11 @@ class FlagResult:
 def _flag(*, state: str, condition: str, params: list) -> list[FlaggedThread]:
     """One set-based UPDATE ... RETURNING for one state.
 
-    The condition always contains `reply_needed_since IS NOT NULL AND NOT deadline_flag =
-    'OVERDUE'`, the predicate of the partial index `thread_deadline_job`, so the database reads
-    only the threads still awaiting a reply and not yet flagged overdue. A concurrent shop reply
-    that clears reply_needed_since first makes the row stop matching: it is not flagged.
+    The condition always contains `reply_needed_since IS NOT NULL` and a range of
+    reply_due_at: the partial index `thread_awaiting_due`, so the database reads only threads
+    awaiting a reply. The flag itself is in no index, so the UPDATE is a HOT update. A
+    concurrent shop reply that clears reply_needed_since first makes the row stop matching: it
+    is not flagged.
     """
     table = Thread._meta.db_table
     sql = (

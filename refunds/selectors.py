@@ -15,6 +15,7 @@ from refunds.calculations import (
     Balance,
     Breakdown,
     RefundRequest,
+    balance_of,
     check_order_refundable,
     compute_refund,
     load_refundable,
@@ -118,8 +119,25 @@ class OrderRefundSummary:
         return self._sum(RefundState.REFUNDED)
 
 
+def _balance_from(order: Order, refunds: list[Refund]) -> Balance:
+    """The balance `load_refundable` computes, from the refunds the page shows anyway (two
+    queries fewer). Writes keep `load_refundable`, under the order's lock."""
+    refunded: dict[int, dict] = {}
+    shipping = Decimal("0")
+    for refund in refunds:
+        if refund.state == RefundState.REFUSED:
+            continue
+        shipping += refund.shipping_amount
+        for line in refund.lines.all():
+            done = refunded.setdefault(line.order_line_id, {"units": 0, "amount": Decimal("0")})
+            done["units"] += line.quantity
+            done["amount"] += line.amount
+    return balance_of(order, refunded=refunded, shipping_refunded=shipping)
+
+
 def order_refund_summary(*, order: Order, now: datetime | None = None) -> OrderRefundSummary:
-    balance = load_refundable(order)
+    refunds = list(order_refunds(order=order))
+    balance = _balance_from(order, refunds)
     why_not = ""
     try:
         check_order_refundable(order, now=now or timezone.now())
@@ -133,7 +151,7 @@ def order_refund_summary(*, order: Order, now: datetime | None = None) -> OrderR
         order=order,
         balance=balance,
         refund_deadline=refund_deadline(order),
-        refunds=list(order_refunds(order=order)),
-        can_refund=not why_not,
+        refunds=refunds,
+        can_refund=not why_not and balance.total_amount > 0,
         why_not=why_not,
     )

@@ -30,7 +30,7 @@ from refunds.models import Refund, RefundLine, RefundState
 from refunds.notices import REFUND_CONFIRMED, REFUND_CREATED, REFUND_REFUSED, refund_notices_emit
 from refunds.reasons import is_refund_reason, reason_labels_in_every_language
 from sellerdesk.errors import DomainError, InvalidState
-from stats.rollup import shop_day_add, shop_timezone
+from stats.rollup import shop_day_add
 
 # --- Create -------------------------------------------------------------------------------------
 
@@ -151,17 +151,15 @@ def refund_create(
 
 
 def _rollup_refund(*, order: Order, refund: Refund, sign: int, order_cohort: bool) -> None:
-    tz = shop_timezone(order.shop_id)
     shop_day_add(
         shop_id=order.shop_id,
         at=refund.created_at,
         currency=refund.currency,
-        tz=tz,
         refunds_count=sign,
         refunded_amount=sign * refund.total_amount,
     )
     if order_cohort and order.shipped_at:
-        shop_day_add(shop_id=order.shop_id, at=order.shipped_at, tz=tz, orders_refunded=sign)
+        shop_day_add(shop_id=order.shop_id, at=order.shipped_at, orders_refunded=sign)
 
 
 # --- Operator decisions -------------------------------------------------------------------------

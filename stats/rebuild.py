@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connections, transaction
 
 from incidents.models import Incident, IncidentState
 from messaging.models import ReplyWait
@@ -84,8 +84,55 @@ def rollup_rows(shop_ids=None, *, using: str = "default") -> dict[tuple, dict]:
     }
 
 
+_REBUILD_SQL = """
+INSERT INTO stats_shopday (shop_id, day, currency, orders_shipped, orders_with_incident,
+    orders_refunded, waits_answered, waits_answered_within, reply_delay_microseconds,
+    incidents_opened, incidents_closed, refunds_count, refunded_amount)
+SELECT f.shop_id, (f.at AT TIME ZONE s.timezone)::date, f.currency, sum(f.shipped),
+       sum(f.with_incident), sum(f.refunded), sum(f.answered), sum(f.within), sum(f.delay),
+       sum(f.opened), sum(f.closed), sum(f.refunds), sum(f.amount)
+FROM (
+    SELECT o.shop_id, o.shipped_at AS at, '' AS currency, 1 AS shipped,
+           CASE WHEN o.id IN (SELECT order_id FROM incidents_incident) THEN 1 ELSE 0 END
+             AS with_incident,
+           CASE WHEN o.id IN (SELECT order_id FROM refunds_refund WHERE state <> 'REFUSED')
+                THEN 1 ELSE 0 END AS refunded,
+           0 AS answered, 0 AS within, 0::bigint AS delay, 0 AS opened, 0 AS closed,
+           0 AS refunds, 0::numeric AS amount
+    FROM orders_order o WHERE o.shipped_at IS NOT NULL
+    UNION ALL
+    SELECT shop_id, started_at, '', 0, 0, 0, 1, CASE WHEN replied_at <= due_at THEN 1 ELSE 0 END,
+           (extract(epoch FROM replied_at - started_at) * 1000000)::bigint, 0, 0, 0, 0
+    FROM messaging_replywait WHERE replied_at IS NOT NULL
+    UNION ALL
+    SELECT shop_id, opened_at, '', 0, 0, 0, 0, 0, 0, 1, 0, 0, 0 FROM incidents_incident
+    UNION ALL
+    SELECT shop_id, closed_at, '', 0, 0, 0, 0, 0, 0, 0, 1, 0, 0
+    FROM incidents_incident WHERE state = 'CLOSED' AND closed_at IS NOT NULL
+    UNION ALL
+    SELECT shop_id, created_at, currency, 0, 0, 0, 0, 0, 0, 0, 0, 1, total_amount
+    FROM refunds_refund WHERE state <> 'REFUSED'
+) f
+JOIN shops_shop s ON s.id = f.shop_id
+WHERE %(all)s OR f.shop_id = ANY(%(shops)s)
+GROUP BY f.shop_id, (f.at AT TIME ZONE s.timezone)::date, f.currency
+"""
+
+
 def rollup_rebuild(shop_ids=None, *, using: str = "default") -> int:
-    """Replace the `ShopDay` rows of these shops (all when None) by recomputed ones."""
+    """Replace the `ShopDay` rows of these shops (all when None) by recomputed ones.
+
+    On PostgreSQL one INSERT ... SELECT does it (the same computation as `rollup_rows`, which a
+    test holds it to): a million orders take seconds, not minutes.
+    """
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            existing = ShopDay.objects.using(using)
+            existing = existing.all() if shop_ids is None else existing.filter(shop_id__in=shop_ids)
+            existing.delete()
+            cursor.execute(_REBUILD_SQL, {"all": shop_ids is None, "shops": list(shop_ids or [])})
+            return cursor.rowcount
     computed = rollup_rows(shop_ids, using=using)
     with transaction.atomic(using=using):
         existing = ShopDay.objects.using(using)

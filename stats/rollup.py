@@ -27,9 +27,18 @@ def shop_day_add(*, shop_id: int, at: datetime, currency: str = "", tz=None, **d
     deltas = {name: value for name, value in deltas.items() if value}
     if not deltas:
         return
-    tz = tz or shop_timezone(shop_id)
-    day = at.astimezone(tz).date()
     table = ShopDay._meta.db_table
+    if tz is None and connection.vendor == "postgresql":
+        # The shop's local day computed in the statement itself: no query for the timezone.
+        day_sql = (
+            f"(SELECT (%s AT TIME ZONE timezone)::date FROM {Shop._meta.db_table} WHERE id = %s)"
+        )
+        day_params = [at, shop_id]
+    else:
+        day_sql = "%s"
+        day_params = [
+            connection.ops.adapt_datefield_value(at.astimezone(tz or shop_timezone(shop_id)).date())
+        ]
     names = list(deltas)
     values = [
         str(value) if isinstance(value, Decimal) and connection.vendor == "sqlite" else value
@@ -37,11 +46,11 @@ def shop_day_add(*, shop_id: int, at: datetime, currency: str = "", tz=None, **d
     ]
     defaults = [name for name in COUNTERS if name not in deltas]
     columns = ", ".join(["shop_id", "day", "currency", *names, *defaults])
-    placeholders = ", ".join(["%s"] * (3 + len(names)) + ["0"] * len(defaults))
+    placeholders = ", ".join(["%s", day_sql] + ["%s"] * (1 + len(names)) + ["0"] * len(defaults))
     updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in names)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "
             f"ON CONFLICT (shop_id, day, currency) DO UPDATE SET {updates}",
-            [shop_id, connection.ops.adapt_datefield_value(day), currency, *values],
+            [shop_id, *day_params, currency, *values],
         )

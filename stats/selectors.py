@@ -258,8 +258,9 @@ def _unanswered_late(scope: _Scope) -> dict[int, dict]:
         .values("shop_id")
         .order_by()
         .annotate(
-            current=Count("pk", filter=scope.within("started_at")),
-            previous=Count("pk", filter=scope.within("started_at", previous=True)),
+            # Counting an indexed column (not the id) keeps it an index-only scan.
+            current=Count("started_at", filter=scope.within("started_at")),
+            previous=Count("started_at", filter=scope.within("started_at", previous=True)),
         )
     )
     return _by_shop(rows)
@@ -428,7 +429,7 @@ def daily_series(*, shop: Shop, period: Period) -> DailySeries:
         .annotate(day=TruncDate("started_at", tzinfo=period.tz))
         .values("day")
         .order_by()
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("started_at"))
     )
     for row in waiting:
         late[row["day"]] = row["count"]

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'reply wait',
                 'verbose_name_plural': 'reply waits',
                 'ordering': ['started_at', 'id'],
-                'indexes': [models.Index(condition=models.Q(('replied_at__isnull', False)), fields=['shop', 'started_at'], include=('replied_at',), name='reply_wait_shop_answered'), models.Index(condition=models.Q(('ended_at__isnull', True)), fields=['shop', 'started_at'], include=('due_at',), name='reply_wait_shop_open')],
+                'indexes': [models.Index(condition=models.Q(('replied_at__isnull', False)), fields=['shop', 'started_at', 'replied_at'], name='reply_wait_shop_answered'), models.Index(condition=models.Q(('ended_at__isnull', True)), fields=['shop', 'due_at', 'started_at'], name='reply_wait_shop_open')],
                 'constraints': [models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('thread',), name='reply_wait_one_open_per_thread'), models.CheckConstraint(condition=models.Q(('replied_at__isnull', True), ('ended_at__isnull', False), _connector='OR'), name='reply_wait_replied_means_ended')],
             },
         ),

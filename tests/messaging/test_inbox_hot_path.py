@@ -90,16 +90,18 @@ def test_keyset_pages_cover_the_list_once_without_counting(api, shop, inbox):
 
 # --- Every filter's query is served by an index in the list's order (PostgreSQL) ---------------
 
-# The index each filter should use once the table has a marketplace's proportions.
+# The index each filter should use once the table has a marketplace's proportions (the deadline
+# filters read one of the partial indexes of threads awaiting a reply).
+AWAITING = ("thread_shop_awaiting_last", "thread_shop_reply_due", "thread_awaiting_due")
 FILTERS = {
     "": "thread_shop_last_msg",
     "unread=true": "thread_shop_unread",
     "reason=other": "thread_shop_reason_last",
     "participant=operator": "thread_shop_operator_last",
     "last_message_after=2025-01-01T00:00:00Z": "thread_shop_last_msg",
-    "deadline=awaiting_reply": "thread_shop_reply_due",
-    "deadline=overdue": "thread_shop_reply_due",
-    "deadline=due_soon": "thread_shop_reply_due",
+    "deadline=awaiting_reply": AWAITING,
+    "deadline=overdue": AWAITING,
+    "deadline=due_soon": AWAITING,
 }
 
 
@@ -154,5 +156,6 @@ def test_each_filter_is_served_by_its_index(shop, proportions, query):
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert FILTERS[query] in plan, plan
+    expected = FILTERS[query] if isinstance(FILTERS[query], tuple) else (FILTERS[query],)
+    assert any(index in plan for index in expected), plan
     assert "Seq Scan on messaging_thread" not in plan, plan

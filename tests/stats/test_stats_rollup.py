@@ -236,3 +236,33 @@ def test_the_daily_series_adds_up_to_the_period(shops):
         )
         assert sum(series.incidents_opened) == stats.current.incidents_opened
         assert sum(series.refunds_count) == stats.current.refunds_count
+
+
+def test_the_set_based_rebuild_equals_the_row_by_row_one(shops):
+    """PostgreSQL rebuilds with one INSERT ... SELECT; it must give the reference rows."""
+    from django.db import connection
+
+    from stats.rebuild import rollup_rebuild
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the set-based rebuild is PostgreSQL's")
+    ids = [shop.pk for shop in shops]
+    expected = rollup_rows(ids)
+    rollup_rebuild(ids)
+    assert rollup_stored(ids) == expected
+    rollup_rebuild()
+    assert rollup_stored(ids) == expected
+
+
+def test_a_new_timezone_refiles_the_shop_s_days(shop):
+    """A shipment at 23:30 in Madrid is the next day in Auckland: the counters move with it."""
+    from tests.stats.conftest import local, shipped_order
+
+    shipped_order(shop, local(15, 23, 30))
+    assert [key[1].day for key in rollup_stored([shop.pk])] == [15]
+
+    shop.timezone = "Pacific/Auckland"
+    shop.save()
+
+    assert [key[1].day for key in rollup_stored([shop.pk])] == [16]
+    assert rollup_stored([shop.pk]) == rollup_rows([shop.pk])
