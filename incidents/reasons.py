@@ -15,6 +15,14 @@ OPEN = ReasonKind.INCIDENT_OPEN
 CLOSE = ReasonKind.INCIDENT_CLOSE
 
 
+# Closing reasons that say the order was refunded: true only if it was (a refund not refused).
+CLOSE_REASONS_CLAIMING_A_REFUND = frozenset({"refunded"})
+
+
+def claims_a_refund(code: str) -> bool:
+    return code in CLOSE_REASONS_CLAIMING_A_REFUND
+
+
 def open_reason_choices() -> list[tuple[str, str]]:
     return reason_selectors.reason_choices(kind=OPEN)
 

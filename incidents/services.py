@@ -13,7 +13,8 @@ Error codes (HTTP status):
   (opening on a CLOSED order), `incident_not_open` (resolving an incident that is RESOLVED),
   `incident_not_resolved` (reopening an OPEN incident, or closing an OPEN one without a
   reason), `incident_closed` (any action on a CLOSED incident), `invalid_transition`
-  (anything else the lifecycle does not allow).
+  (anything else the lifecycle does not allow); 400 `refund_required` (a closing reason that
+  says the order was refunded, on an order without a refund that is not refused).
 """
 
 import logging
@@ -38,6 +39,7 @@ from incidents.models import (
 from incidents.reasons import CLOSE as CLOSE_REASON
 from incidents.reasons import OPEN as OPEN_REASON
 from incidents.reasons import (
+    claims_a_refund,
     is_close_reason,
     is_open_reason,
     reason_labels_in_every_language,
@@ -75,6 +77,21 @@ def _lock(incident: Incident) -> tuple[Order, Incident]:
     order = order_lock(incident.order_id)
     locked = Incident.objects.select_for_update().get(pk=incident.pk)
     return order, locked
+
+
+def _refund_claim_check(order: Order, reason: str) -> None:
+    """A closing reason that says "refunded" needs a refund on the order that is not refused.
+
+    Checked under the order lock, which refunds take too: a refund being created or refused
+    at this moment is seen either before or after, never half-way. The incidents app asks
+    through the order's relation (the hub), not the refunds app's models."""
+    if not claims_a_refund(reason):
+        return
+    if not order.refunds.exclude(state="REFUSED").exists():
+        detail = _(
+            "Order %(reference)s has no refund: refund it first, or choose another closing reason."
+        ) % {"reference": order.reference}
+        raise DomainError(detail, code="refund_required", fields={"reason": [detail]})
 
 
 def _refusal(incident: Incident, action: str) -> InvalidState:
@@ -263,6 +280,7 @@ def incident_mark_resolved(
         order, locked = _lock(incident)
         previous = locked.state
         locked.state = _guard(locked, IncidentAction.RESOLVE)
+        _refund_claim_check(order, reason)
         now = timezone.now()
         locked.resolved_at = now
         locked.resolution_reason = reason
@@ -318,6 +336,8 @@ def incident_close(
                 detail, code="incident_not_resolved", fields={"reason": [_("Required.")]}
             )
         locked.state = _guard(locked, IncidentAction.CLOSE)
+        if reason:
+            _refund_claim_check(order, reason)
         now = timezone.now()
         locked.closed_at = now
         locked.waiting_since = None

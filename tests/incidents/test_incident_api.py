@@ -123,10 +123,10 @@ def test_the_seller_marks_an_incident_resolved(api, incident, seller, thread_pos
 @pytest.mark.parametrize(
     ("payload", "fields"),
     [
-        ({"reason": "refunded"}, {"message"}),
+        ({"reason": "replacement_sent"}, {"message"}),
         ({"message": "Hecho."}, {"reason"}),
         ({"reason": "lost", "message": "Hecho."}, {"reason"}),
-        ({"reason": "refunded", "message": "   "}, {"message"}),
+        ({"reason": "replacement_sent", "message": "   "}, {"message"}),
     ],
 )
 def test_resolving_without_a_reason_or_message_is_a_400_naming_the_field(
@@ -144,7 +144,7 @@ def test_resolving_without_a_reason_or_message_is_a_400_naming_the_field(
 def test_resolving_a_resolved_incident_is_a_409(api, resolved_incident):
     response = api.post(
         f"/api/v1/incidents/{resolved_incident.pk}/resolve/",
-        {"reason": "refunded", "message": "Otra vez."},
+        {"reason": "replacement_sent", "message": "Otra vez."},
     )
 
     assert (response.status_code, response.json()["code"]) == (409, "incident_not_open")
@@ -264,7 +264,7 @@ def test_the_operator_closes_a_resolved_incident(operator_api, resolved_incident
 def test_closing_an_open_incident_needs_a_reason(operator_api, incident):
     refused = operator_api.post(f"/api/v1/operator/incidents/{incident.pk}/close/", {})
     closed = operator_api.post(
-        f"/api/v1/operator/incidents/{incident.pk}/close/", {"reason": "refunded"}
+        f"/api/v1/operator/incidents/{incident.pk}/close/", {"reason": "replacement_sent"}
     )
 
     assert (refused.status_code, refused.json()["code"]) == (409, "incident_not_resolved")
@@ -288,7 +288,7 @@ def test_the_operator_reopens_a_resolved_incident_with_a_message(operator_api, r
 @pytest.mark.parametrize(
     ("action", "payload", "code"),
     [
-        ("close", {"reason": "refunded"}, "incident_closed"),
+        ("close", {"reason": "replacement_sent"}, "incident_closed"),
         ("reopen", {"message": "No."}, "incident_closed"),
     ],
 )
@@ -339,7 +339,7 @@ def test_an_unknown_incident_or_order_is_a_404_for_the_operator(operator_api):
             "/api/v1/operator/orders/{order}/incidents/",
             {"opened_by": "customer", "reason": "other", "description": "x"},
         ),
-        ("/api/v1/operator/incidents/{incident}/close/", {"reason": "refunded"}),
+        ("/api/v1/operator/incidents/{incident}/close/", {"reason": "replacement_sent"}),
         ("/api/v1/operator/incidents/{incident}/reopen/", {"message": "No."}),
     ],
 )

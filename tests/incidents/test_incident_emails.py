@@ -68,7 +68,10 @@ def test_the_operator_is_emailed_when_the_shop_marks_it_resolved(
 
     commit(
         lambda: services.incident_mark_resolved(
-            incident=incident, reason="refunded", message="Reembolso hecho.", acting_user=seller
+            incident=incident,
+            reason="replacement_sent",
+            message="Reembolso hecho.",
+            acting_user=seller,
         )
     )
 
@@ -90,7 +93,7 @@ def test_the_shop_is_emailed_when_the_operator_reopens_or_closes(
     )
     commit(
         lambda: services.incident_close(
-            incident=resolved_incident, acting_user=operator, reason="refunded"
+            incident=resolved_incident, acting_user=operator, reason="replacement_sent"
         )
     )
 

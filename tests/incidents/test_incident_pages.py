@@ -126,7 +126,7 @@ def test_resolving_from_the_incident_page(seller_client, incident, seller, threa
     response = seller_client.post(
         f"/incidents/{incident.pk}/resolve/",
         {
-            f"resolve-{incident.pk}-reason": "refunded",
+            f"resolve-{incident.pk}-reason": "replacement_sent",
             f"resolve-{incident.pk}-message": "Reembolsado.",
             "return_to": "incident",
         },
@@ -174,7 +174,7 @@ def test_a_missing_message_shows_the_error_next_to_the_form_on_the_order_page(
 ):
     response = seller_client.post(
         f"/incidents/{incident.pk}/resolve/",
-        {f"resolve-{incident.pk}-reason": "refunded", "return_to": "order"},
+        {f"resolve-{incident.pk}-reason": "replacement_sent", "return_to": "order"},
         **EN,
     )
 
@@ -193,7 +193,7 @@ def test_resolving_an_incident_no_longer_open_is_a_409_with_the_message(
     response = seller_client.post(
         f"/incidents/{resolved_incident.pk}/resolve/",
         {
-            f"resolve-{resolved_incident.pk}-reason": "refunded",
+            f"resolve-{resolved_incident.pk}-reason": "replacement_sent",
             f"resolve-{resolved_incident.pk}-message": "Otra vez.",
             "return_to": "incident",
         },

@@ -21,7 +21,7 @@ def test_another_shops_incident_is_a_404_in_the_api(
     api, other_incident, method, path, thread_posts
 ):
     response = getattr(api, method)(
-        path.format(id=other_incident.pk), {"reason": "refunded", "message": "Hecho."}
+        path.format(id=other_incident.pk), {"reason": "replacement_sent", "message": "Hecho."}
     )
 
     assert response.status_code == 404
@@ -38,7 +38,11 @@ def test_another_shops_incident_is_a_404_in_the_pages(
     prefix = f"resolve-{other_incident.pk}"
     response = getattr(seller_client, method)(
         path.format(id=other_incident.pk),
-        {f"{prefix}-reason": "refunded", f"{prefix}-message": "Hecho.", "return_to": "order"},
+        {
+            f"{prefix}-reason": "replacement_sent",
+            f"{prefix}-message": "Hecho.",
+            "return_to": "order",
+        },
     )
 
     assert response.status_code == 404

@@ -16,10 +16,12 @@ pytestmark = pytest.mark.django_db
 def _act(action, incident, *, seller, operator):
     if action == "resolve":
         return services.incident_mark_resolved(
-            incident=incident, reason="refunded", message="Reembolsado.", acting_user=seller
+            incident=incident, reason="replacement_sent", message="Reembolsado.", acting_user=seller
         )
     if action == "close":
-        return services.incident_close(incident=incident, acting_user=operator, reason="refunded")
+        return services.incident_close(
+            incident=incident, acting_user=operator, reason="replacement_sent"
+        )
     return services.incident_reopen(incident=incident, acting_user=operator, message="No.")
 
 
@@ -156,7 +158,7 @@ def test_the_resolution_message_is_posted_in_the_orders_operator_thread(
 ):
     services.incident_mark_resolved(
         incident=incident,
-        reason="refunded",
+        reason="replacement_sent",
         message="Hemos reembolsado el importe.",
         acting_user=seller,
     )
@@ -177,7 +179,7 @@ def test_a_refused_thread_post_undoes_the_resolution(incident, seller, monkeypat
 
     with pytest.raises(DomainError):
         services.incident_mark_resolved(
-            incident=incident, reason="refunded", message="Hecho.", acting_user=seller
+            incident=incident, reason="replacement_sent", message="Hecho.", acting_user=seller
         )
 
     incident.refresh_from_db()
@@ -189,7 +191,10 @@ def test_the_message_to_the_operator_lands_in_the_orders_operator_thread(inciden
     from messaging.models import Message, Thread
 
     services.incident_mark_resolved(
-        incident=incident, reason="refunded", message="Reembolso total hecho.", acting_user=seller
+        incident=incident,
+        reason="replacement_sent",
+        message="Reembolso total hecho.",
+        acting_user=seller,
     )
 
     thread = Thread.objects.get(order_id=incident.order_id, with_operator=True)
@@ -221,12 +226,14 @@ def test_the_operator_closes_a_resolved_incident(resolved_incident, operator):
 
 
 def test_the_operator_closes_an_open_incident_directly_with_a_reason(incident, operator):
-    closed = services.incident_close(incident=incident, acting_user=operator, reason="refunded")
+    closed = services.incident_close(
+        incident=incident, acting_user=operator, reason="replacement_sent"
+    )
 
     closed.refresh_from_db()
     assert (closed.state, closed.resolution_reason, closed.waiting_since) == (
         IncidentState.CLOSED,
-        "refunded",
+        "replacement_sent",
         None,
     )
 
@@ -309,7 +316,7 @@ def test_closing_an_open_incident_without_a_reason_is_refused(incident, operator
     ("reason", "message", "fields"),
     [
         ("", "Hecho.", {"reason"}),
-        ("refunded", "   ", {"message"}),
+        ("replacement_sent", "   ", {"message"}),
         ("made_up", "", {"reason", "message"}),
     ],
 )
@@ -388,3 +395,26 @@ def test_an_incident_reads_as_its_number_and_state(incident):
         assert str(incident) == f"incident #{incident.pk} (open)"
     with translation.override("es"):
         assert str(incident) == f"incidencia #{incident.pk} (abierta)"
+
+
+def test_it_refuses_a_refunded_closing_reason_on_an_order_without_refund(incident, seller):
+    with pytest.raises(DomainError) as refused:
+        services.incident_mark_resolved(
+            incident=incident, reason="refunded", message="Reembolsado.", acting_user=seller
+        )
+
+    assert refused.value.code == "refund_required" and "reason" in refused.value.fields
+    incident.refresh_from_db()
+    assert incident.state == IncidentState.OPEN  # nothing written
+
+
+def test_a_refunded_closing_reason_is_accepted_once_the_order_has_a_refund(incident, seller):
+    from tests.stats.conftest import refund
+
+    refund(incident.order, "1.00", incident.opened_at)
+
+    resolved = services.incident_mark_resolved(
+        incident=incident, reason="refunded", message="Reembolsado.", acting_user=seller
+    )
+
+    assert resolved.state == IncidentState.RESOLVED

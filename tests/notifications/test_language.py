@@ -69,14 +69,14 @@ def test_the_operators_mail_follows_operator_language(
     mail.outbox.clear()
 
     incident_mark_resolved(
-        incident=incident, reason="refunded", message="Reembolsado.", acting_user=seller
+        incident=incident, reason="replacement_sent", message="Reembolsado.", acting_user=seller
     )
     send_outbox()
 
     (email,) = [message for message in mail.outbox if message.to == [settings.OPERATOR_EMAIL]]
     assert email.extra_headers["Content-Language"] == "en"
     assert "marked as resolved" in email.subject
-    assert "Order refunded" in email.body
+    assert "Replacement sent" in email.body
 
 
 @pytest.mark.parametrize(
