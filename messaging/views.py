@@ -17,6 +17,7 @@ from messaging.attachments import content_disposition
 from messaging.filters import DEADLINE_CHOICES, PARTICIPANT_CHOICES, ThreadPageFilter
 from messaging.forms import NoReplyNeededForm, ReplyForm, ThreadStartForm
 from messaging.models import Attachment, ReasonKind, Side, Thread
+from messaging.search import SEARCH_LIMIT, snippet_html
 from orders.models import Order
 from orders.selectors import order_get
 from replies import selectors as replies_selectors
@@ -106,9 +107,16 @@ class ThreadListView(SellerRequired, View):
         thread_filter = ThreadPageFilter(
             request.GET, queryset=selectors.thread_list(shop=self.shop), request=request
         )
-        rows, older, newer = keyset_page(
-            thread_filter.qs, before=request.GET.get("before"), after=request.GET.get("after")
-        )
+        search = (request.GET.get("q") or "").strip()
+        if search:
+            # Ranked, best first: the first matches, not pages by date.
+            rows, older, newer = list(thread_filter.qs[:SEARCH_LIMIT]), None, None
+            for row in rows:
+                row.snippet = snippet_html(getattr(row, "search_passage", ""), search)
+        else:
+            rows, older, newer = keyset_page(
+                thread_filter.qs, before=request.GET.get("before"), after=request.GET.get("after")
+            )
         thread_forecasts(rows, calendar=shop_calendar(shop=self.shop))
         query = request.GET.copy()
         for name in ("before", "after"):
@@ -124,6 +132,8 @@ class ThreadListView(SellerRequired, View):
                 "newer": newer,
                 "query": query.urlencode(),
                 "filtered": filtered,
+                "search": search,
+                "search_limit": SEARCH_LIMIT,
                 "reasons": selectors.reasons_for(kind=ReasonKind.MESSAGE),
                 "deadline_choices": DEADLINE_CHOICES,
                 "participant_choices": PARTICIPANT_CHOICES,

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "mirakl",
     "replies",
     "hours",
+    "exports",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from sellerdesk import views
 
 api_v1 = [
+    path("", include("exports.api_urls")),
     path("", include("orders.api_urls")),
     path("", include("messaging.api_urls")),
     path("", include("incidents.api_urls")),
@@ -34,6 +35,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("replies.urls")),
     path("", include("hours.urls")),
+    path("", include("exports.urls")),
 ]
 
 handler404 = "sellerdesk.views.not_found"

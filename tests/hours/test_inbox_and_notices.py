@@ -66,6 +66,12 @@ def test_the_api_filters_by_goes_overdue_while_closed(api, closing_shop):
 
     assert [item["id"] for item in found] == [late.pk]
     assert overdue.pk not in [item["id"] for item in found]
+    forecast = found[0]["forecast"]
+    assert forecast["due_while_closed"] is True
+    assert forecast["answer_before"] is not None and forecast["reopens_at"] is not None
+    detail = api.get(f"/api/v1/threads/{late.pk}/").json()
+    assert detail["forecast"] == forecast
+    assert api.get(f"/api/v1/threads/{overdue.pk}/").json()["forecast"] is None
 
 
 def test_the_thread_page_says_in_spanish_when_to_answer(seller_client, closing_shop):
