@@ -6,11 +6,14 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework.views import APIView
 
 from exports import lists
-from exports.writers import FORMATS, export_response, iterate
+from exports.writers import FORMATS, XLSX_TYPE, export_response, iterate
 from incidents import selectors as incident_selectors
 from incidents.filters import IncidentFilter, IncidentPageFilter
 from messaging import selectors as messaging_selectors
@@ -91,5 +94,15 @@ class ListExportApi(SellerScopedAPI, APIView):
 
     name = ""
 
+    @extend_schema(
+        description=gettext_lazy(
+            "The list as a file (one row per object), with the list endpoint's own filters as "
+            "query parameters; file_format is csv or xlsx."
+        ),
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, XLSX_TYPE): OpenApiTypes.BINARY,
+        },
+    )
     def get(self, request, file_format):
         return _export(request, shop=self.shop, name=self.name, file_format=file_format, api=True)

@@ -214,6 +214,19 @@ def test_the_hours_page_saves_in_both_languages(seller_client, shop):
     assert "Tuesday" in bad.content.decode()
 
 
+def test_holidays_are_named_in_the_readers_language(seller_client, shop):
+    from hours.calendar import ShopCalendar
+
+    calendar = ShopCalendar(tz=shop.tzinfo, country="ES", subdivision="MD")
+    christmas = datetime(2026, 12, 25).date()
+    from django.utils import translation
+
+    with translation.override("es"):
+        assert calendar.holiday_name(christmas) == "Natividad del Señor"
+    with translation.override("en"):
+        assert calendar.holiday_name(christmas) == "Christmas Day"
+
+
 def test_a_closed_day_is_added_and_listed(seller_client, shop):
     day = (timezone.now() + timedelta(days=10)).date()
     seller_client.post(
