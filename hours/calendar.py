@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import holidays as holiday_calendars
+from django.utils.translation import get_language
 
 HORIZON_DAYS = 60
+# Our languages as the holidays package names its translations.
+HOLIDAY_LANGUAGES = {"es": "es", "en": "en_US"}
 
 
 @dataclass
@@ -21,7 +24,7 @@ class ShopCalendar:
     closed_days: set[date] = field(default_factory=set)
     country: str = ""
     subdivision: str = ""
-    _holidays: object = None
+    _holidays: dict = field(default_factory=dict)  # by language of the names
 
     @property
     def configured(self) -> bool:
@@ -29,16 +32,18 @@ class ShopCalendar:
         return any(self.weekly.values())
 
     def holiday_name(self, day: date) -> str | None:
+        """The public holiday's name in the reader's language (where the package has it)."""
         if not self.country:
             return None
-        if self._holidays is None:
+        language = HOLIDAY_LANGUAGES.get((get_language() or "es")[:2], "es")
+        if language not in self._holidays:
             try:
-                self._holidays = holiday_calendars.country_holidays(
-                    self.country, subdiv=self.subdivision or None
+                self._holidays[language] = holiday_calendars.country_holidays(
+                    self.country, subdiv=self.subdivision or None, language=language
                 )
             except NotImplementedError:  # a country the package does not know
-                self._holidays = {}
-        return self._holidays.get(day)
+                self._holidays[language] = {}
+        return self._holidays[language].get(day)
 
     def is_closed_day(self, day: date) -> bool:
         return day in self.closed_days or self.holiday_name(day) is not None

@@ -45,7 +45,7 @@ class IncidentPageFilter(IncidentFilter):
     """The page takes plain dates (a calendar) and finds orders by part of their number."""
 
     order = django_filters.CharFilter(
-        label=_("Order number"), field_name="order__reference", lookup_expr="icontains"
+        label=_("Order number"), field_name="order__reference", lookup_expr="normcontains"
     )
     opened_after = LocalDateFilter(label=_("Opened from"), field_name="opened_at", bound="from")
     opened_before = LocalDateFilter(label=_("Opened until"), field_name="opened_at", bound="until")

@@ -11,6 +11,8 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hours.calendar import forecast_for
+from hours.selectors import shop_calendar
 from messaging import selectors, services
 from messaging.events import automatic_subject
 from messaging.filters import ThreadFilter
@@ -23,6 +25,7 @@ from messaging.models import (
     Thread,
     reason_label_field,
 )
+from messaging.search import snippet_html
 from messaging.views import attachment_response
 from orders.selectors import order_list
 from sellerdesk.api.fields import LowerChoiceField, StorableDateTimeField
@@ -83,6 +86,17 @@ class NoReplyNeededOutput(serializers.Serializer):
     at = serializers.DateTimeField(source="no_reply_needed_at")
 
 
+class ForecastOutput(serializers.Serializer):
+    due_while_closed = serializers.BooleanField()
+    answer_before = serializers.DateTimeField(allow_null=True)
+    reopens_at = serializers.DateTimeField(allow_null=True)
+
+
+class SearchHitOutput(serializers.Serializer):
+    rank = serializers.FloatField()
+    snippet = serializers.CharField(help_text=_("HTML: the passage, matched words in <mark>."))
+
+
 class ThreadListOutput(serializers.Serializer):
     id = serializers.IntegerField()
     shop = serializers.CharField(source="shop.code")
@@ -102,6 +116,33 @@ class ThreadListOutput(serializers.Serializer):
     deadline_status = serializers.ChoiceField(choices=DeadlineStatus.choices)
     no_reply_needed = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
+    search = serializers.SerializerMethodField()
+    forecast = serializers.SerializerMethodField()
+
+    @extend_schema_field(ForecastOutput(allow_null=True))
+    def get_forecast(self, thread):
+        """For a thread awaiting a reply whose deadline falls while the shop is closed (its
+        business hours): the last open moment to answer, and when the shop opens again. Null
+        otherwise, and in the operator's lists."""
+        calendar = self.context.get("calendar")
+        now = self.context.get("now")
+        if calendar is None or thread.reply_needed_since is None or thread.reply_due_at <= now:
+            return None
+        found = forecast_for(calendar, due_at=thread.reply_due_at, now=now)
+        if found is None or not found.due_while_closed:
+            return None
+        return ForecastOutput(found).data
+
+    @extend_schema_field(SearchHitOutput(allow_null=True))
+    def get_search(self, thread):
+        """With `q`: how well the thread matched, and the passage (HTML, words in <mark>)."""
+        query = self.context.get("search")
+        if not query or not hasattr(thread, "search_rank"):
+            return None
+        return {
+            "rank": round(float(thread.search_rank or 0), 6),
+            "snippet": str(snippet_html(thread.search_passage, query)),
+        }
 
     @extend_schema_field(NoReplyNeededOutput(allow_null=True))
     def get_no_reply_needed(self, thread):
@@ -289,7 +330,39 @@ class LeanThreadList:
         label_key = f"reason__{reason_label_field()}"
         page = self.paginate_queryset(queryset.values(*_LIST_COLUMNS, label_key))
         tz = timezone.get_current_timezone()
-        return self.get_paginated_response([thread_list_item(row, label_key, tz) for row in page])
+        items = [thread_list_item(row, label_key, tz) for row in page]
+        context = self.get_serializer_context()
+        calendar, now = context.get("calendar"), context.get("now")
+        for row, item in zip(page, items, strict=True):
+            item["search"] = None  # only a search (`q`) ranks: SearchableThreadList
+            item["forecast"] = _forecast(row, calendar, now)
+        return self.get_paginated_response(items)
+
+
+def _forecast(row: dict, calendar, now):
+    """ThreadListOutput.get_forecast for a `.values()` row."""
+    if calendar is None or row["reply_needed_since"] is None or row["reply_due_at"] <= now:
+        return None
+    found = forecast_for(calendar, due_at=row["reply_due_at"], now=now)
+    if found is None or not found.due_while_closed:
+        return None
+    return ForecastOutput(found).data
+
+
+class SearchableThreadList:
+    """With `q` the list is ranked, best first: the first `page_size` matches in one page
+    (`next` is null), each with its `search` rank and passage."""
+
+    def list(self, request, *args, **kwargs):
+        query = (request.query_params.get("q") or "").strip()
+        if not query:
+            return super().list(request, *args, **kwargs)
+        rows = list(
+            self.filter_queryset(self.get_queryset())[: self.paginator.get_page_size(request)]
+        )
+        context = {**self.get_serializer_context(), "search": query}
+        results = self.get_serializer_class()(rows, many=True, context=context).data
+        return Response({"next": None, "previous": None, "results": results})
 
 
 MULTIPART = ["application/json", "multipart/form-data"]
@@ -297,7 +370,19 @@ MULTIPART = ["application/json", "multipart/form-data"]
 # --- Seller endpoints ------------------------------------------------------------------------
 
 
-class ThreadListApi(LeanThreadList, SellerScopedAPI, generics.ListAPIView):
+class ShopCalendarContext:
+    """The shop's business hours in the serializer context, for each thread's `forecast`."""
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.shop is not None:
+            context.update(calendar=shop_calendar(shop=self.shop), now=timezone.now())
+        return context
+
+
+class ThreadListApi(
+    SellerScopedAPI, ShopCalendarContext, SearchableThreadList, LeanThreadList, generics.ListAPIView
+):
     """The shop's threads, newest activity first. POST starts a thread with the operator that
     is not about an order."""
 
@@ -332,7 +417,7 @@ class ThreadListApi(LeanThreadList, SellerScopedAPI, generics.ListAPIView):
         return _thread_response(request, self.shop, thread.pk, status.HTTP_201_CREATED)
 
 
-class ThreadDetailApi(SellerScopedAPI, generics.RetrieveAPIView):
+class ThreadDetailApi(SellerScopedAPI, ShopCalendarContext, generics.RetrieveAPIView):
     """One thread with its messages and their attachments (reading it does not mark it read:
     POST .../read/ does)."""
 
@@ -460,7 +545,7 @@ class OperatorThreadFilter(ThreadFilter):
     shop = django_filters.CharFilter(field_name="shop__code", label=_("Shop code"))
 
 
-class OperatorThreadListApi(LeanThreadList, generics.ListAPIView):
+class OperatorThreadListApi(SearchableThreadList, LeanThreadList, generics.ListAPIView):
     """Every shop's threads (filter `shop` by code), with the seller's filters."""
 
     permission_classes = [IsOperator]

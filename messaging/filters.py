@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hours.selectors import due_while_closed_q, shop_calendar
 from messaging.models import DeadlineStatus, Reason, ReasonKind, Thread, unread_q
+from messaging.search import search_threads
 from messaging.selectors import AWAITING_REPLY, deadline_q, wait_starts
 from sellerdesk import filters as safe_filters
 from sellerdesk.filters import LocalDateFilter
@@ -28,12 +29,12 @@ PARTICIPANT_CHOICES = [("customer", _("With the customer")), ("operator", _("Wit
 
 
 class ThreadFilter(django_filters.FilterSet):
-    subject = django_filters.CharFilter(label=_("Subject"), lookup_expr="icontains")
+    subject = django_filters.CharFilter(label=_("Subject"), lookup_expr="normcontains")
     customer = django_filters.CharFilter(
-        label=_("Customer"), field_name="order__customer_name", lookup_expr="icontains"
+        label=_("Customer"), field_name="order__customer_name", lookup_expr="normcontains"
     )
     order = django_filters.CharFilter(
-        label=_("Order number"), field_name="order__reference", lookup_expr="icontains"
+        label=_("Order number"), field_name="order__reference", lookup_expr="normcontains"
     )
     last_message_after = safe_filters.IsoDateTimeFilter(
         label=_("Last message after"), field_name="last_message_at", lookup_expr="gte"
@@ -49,10 +50,24 @@ class ThreadFilter(django_filters.FilterSet):
         label=_("With"), choices=PARTICIPANT_CHOICES, method="filter_participant"
     )
     reason = django_filters.CharFilter(label=_("Reason"), method="filter_reason")
+    # Last, so the ranking it orders by is what the list keeps.
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        help_text=_(
+            "Words in the subject or the messages (Spanish and English, accents and case "
+            "ignored), or part of the customer's name or the order number; ranked, best first."
+        ),
+    )
 
     class Meta:
         model = Thread
         fields = []
+
+    def filter_search(self, queryset, name, value):
+        if not (value or "").strip():
+            return queryset
+        return search_threads(queryset, value)
 
     def filter_unread(self, queryset, name, value):
         if value is None:

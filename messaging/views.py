@@ -20,6 +20,7 @@ from messaging.attachments import content_disposition
 from messaging.filters import DEADLINE_CHOICES, PARTICIPANT_CHOICES, ThreadPageFilter
 from messaging.forms import InboxBulkForm, NoReplyNeededForm, ReplyForm, ThreadStartForm
 from messaging.models import Attachment, DeadlineStatus, ReasonKind, Side, Thread
+from messaging.search import SEARCH_LIMIT, snippet_html
 from messaging.selectors import AWAITING_REPLY, deadline_q
 from orders.models import Order
 from orders.selectors import order_get
@@ -134,17 +135,24 @@ class ThreadListView(SellerRequired, View):
         )
         before, after = request.GET.get("before"), request.GET.get("after")
         awaiting, awaiting_more = [], False
-        rest = thread_filter.qs
-        if view == VIEW_TRIAGE:
-            rest = rest.filter(deadline_q(DeadlineStatus.NONE, now=now))
-            if not (before or after):  # the awaiting part heads the first page only
-                due_first = thread_filter.qs.filter(deadline_q(AWAITING_REPLY, now=now)).order_by(
-                    "reply_due_at", "id"
-                )
-                awaiting = list(due_first[: AWAITING_SHOWN + 1])
-                awaiting_more = len(awaiting) > AWAITING_SHOWN
-                awaiting = awaiting[:AWAITING_SHOWN]
-        rows, older, newer = keyset_page(rest, before=before, after=after)
+        search = (request.GET.get("q") or "").strip()
+        if search:
+            # Ranked, best first: the first matches, not pages by date (and no triage split).
+            rows, older, newer = list(thread_filter.qs[:SEARCH_LIMIT]), None, None
+            for row in rows:
+                row.snippet = snippet_html(getattr(row, "search_passage", ""), search)
+        else:
+            rest = thread_filter.qs
+            if view == VIEW_TRIAGE:
+                rest = rest.filter(deadline_q(DeadlineStatus.NONE, now=now))
+                if not (before or after):  # the awaiting part heads the first page only
+                    due_first = thread_filter.qs.filter(
+                        deadline_q(AWAITING_REPLY, now=now)
+                    ).order_by("reply_due_at", "id")
+                    awaiting = list(due_first[: AWAITING_SHOWN + 1])
+                    awaiting_more = len(awaiting) > AWAITING_SHOWN
+                    awaiting = awaiting[:AWAITING_SHOWN]
+            rows, older, newer = keyset_page(rest, before=before, after=after)
         thread_forecasts([*awaiting, *rows], calendar=shop_calendar(shop=self.shop))
         query = request.GET.copy()
         for name in ("before", "after"):
@@ -156,6 +164,8 @@ class ThreadListView(SellerRequired, View):
             "views": VIEWS,
             "awaiting": awaiting,
             "awaiting_more": awaiting_more,
+            "search": search,
+            "search_limit": SEARCH_LIMIT,
             "threads": rows,
             "older": older,
             "newer": newer,

@@ -21,9 +21,9 @@ def _lower_choices(choices):
 
 class OrderFilter(django_filters.FilterSet):
     state = LowerCaseChoiceFilter(label=_("State"), choices=_lower_choices(OrderState.choices))
-    reference = django_filters.CharFilter(label=_("Order number"), lookup_expr="icontains")
+    reference = django_filters.CharFilter(label=_("Order number"), lookup_expr="normcontains")
     customer = django_filters.CharFilter(
-        label=_("Customer"), field_name="customer_name", lookup_expr="icontains"
+        label=_("Customer"), field_name="customer_name", lookup_expr="normcontains"
     )
     has_open_incident = django_filters.BooleanFilter(
         label=_("Has an open incident"), method="filter_has_open_incident"
@@ -65,4 +65,6 @@ class OrderPageFilter(OrderFilter):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
 
     def filter_search(self, queryset, name, value):
-        return queryset.filter(Q(reference__icontains=value) | Q(customer_name__icontains=value))
+        return queryset.filter(
+            Q(reference__normcontains=value) | Q(customer_name__normcontains=value)
+        )

@@ -42,7 +42,7 @@ class RefundPageFilter(RefundFilter):
     """The page's filters take plain dates (a calendar) and part of an order number."""
 
     order = django_filters.CharFilter(
-        label=_("Order number"), field_name="order__reference", lookup_expr="icontains"
+        label=_("Order number"), field_name="order__reference", lookup_expr="normcontains"
     )
     created_after = LocalDateFilter(label=_("Created from"), field_name="created_at", bound="from")
     created_before = LocalDateFilter(

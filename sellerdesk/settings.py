@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "csp",
     "replies",
     "hours",
+    "exports",
 ]
 
 MIDDLEWARE = [

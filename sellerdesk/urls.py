@@ -7,6 +7,7 @@ from sellerdesk import views
 from todo.views import TodoView
 
 api_v1 = [
+    path("", include("exports.api_urls")),
     path("", include("orders.api_urls")),
     path("", include("messaging.api_urls")),
     path("", include("incidents.api_urls")),
@@ -46,6 +47,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("replies.urls")),
     path("", include("hours.urls")),
+    path("", include("exports.urls")),
 ]
 
 handler400 = "sellerdesk.views.bad_request"

@@ -9,8 +9,11 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exports.lists import quality_columns
+from exports.writers import export_response
 from sellerdesk.errors import DomainError
 from stats import presentation, selectors
 from stats.models import QualityOverview
@@ -42,8 +45,32 @@ class QualityOverviewAdmin(admin.ModelAdmin):
                 "",
                 self.admin_site.admin_view(self.changelist_view),
                 name=f"{info[0]}_{info[1]}_changelist",
-            )
+            ),
+            path(
+                "export.<str:file_format>",
+                self.admin_site.admin_view(self.export_view),
+                name=f"{info[0]}_{info[1]}_export",
+            ),
         ]
+
+    def export_view(self, request, file_format):
+        """Every shop's figures of the period as CSV or XLSX (hours and shares, raw)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            period = parse_period(request.GET.get("period"))
+        except DomainError:
+            period = DEFAULT_PERIOD
+        every_shop = sorted(
+            selectors.shops_quality(period=period), key=lambda stats: stats.shop.name.lower()
+        )
+        return export_response(
+            file_format=file_format,
+            filename=f"quality-{period}-{timezone.localdate():%Y%m%d}",
+            columns=quality_columns(),
+            rows=every_shop,
+            tz=timezone.get_current_timezone(),
+        )
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):

@@ -174,3 +174,26 @@ def test_an_unknown_region_is_refused_with_the_valid_ones(shop):
             shop=shop, periods=WEEKDAYS_9_TO_18, country="ES", subdivision="XX"
         )
     assert "MD" in str(refused.value.fields["subdivision"][0])
+
+
+def test_a_customer_message_gets_its_deadline_from_the_shops_hours_when_set(madrid_shop, settings):
+    from messaging.services import thread_import
+    from tests.factories import OrderFactory
+
+    order = OrderFactory(shop=madrid_shop)
+    written = local(MADRID, 2026, 11, 20, 14, 0)  # a Friday without holidays around it
+
+    def imported():
+        return thread_import(
+            order=order,
+            author="customer",
+            reason_code="order_question",
+            body="¿Hola?",
+            sent_at=written,
+            acting_user=None,
+        )
+
+    assert imported().reply_due_at == local(MADRID, 2026, 11, 22, 14, 0)  # wall clock: Sunday
+    settings.REPLY_DEADLINE_BUSINESS_HOURS = True
+    # Friday 4 h, Monday to Thursday 36 h, Friday 27 the last 8 h.
+    assert imported().reply_due_at == local(MADRID, 2026, 11, 27, 17, 0)

@@ -66,6 +66,12 @@ def test_the_api_filters_by_goes_overdue_while_closed(api, closing_shop):
 
     assert [item["id"] for item in found] == [late.pk]
     assert overdue.pk not in [item["id"] for item in found]
+    forecast = found[0]["forecast"]
+    assert forecast["due_while_closed"] is True
+    assert forecast["answer_before"] is not None and forecast["reopens_at"] is not None
+    detail = api.get(f"/api/v1/threads/{late.pk}/").json()
+    assert detail["forecast"] == forecast
+    assert api.get(f"/api/v1/threads/{overdue.pk}/").json()["forecast"] is None
 
 
 def test_the_thread_page_says_in_spanish_when_to_answer(seller_client, closing_shop):
@@ -206,6 +212,19 @@ def test_the_hours_page_saves_in_both_languages(seller_client, shop):
     )
     assert bad.status_code == 400
     assert "Tuesday" in bad.content.decode()
+
+
+def test_holidays_are_named_in_the_readers_language(seller_client, shop):
+    from hours.calendar import ShopCalendar
+
+    calendar = ShopCalendar(tz=shop.tzinfo, country="ES", subdivision="MD")
+    christmas = datetime(2026, 12, 25).date()
+    from django.utils import translation
+
+    with translation.override("es"):
+        assert calendar.holiday_name(christmas) == "Natividad del Señor"
+    with translation.override("en"):
+        assert calendar.holiday_name(christmas) == "Christmas Day"
 
 
 def test_a_closed_day_is_added_and_listed(seller_client, shop):
