@@ -284,7 +284,8 @@ STEPS = [
     (
         "threads",
         """
-        INSERT INTO messaging_thread (id, shop_id, order_id, reason_id, subject, with_customer,
+        INSERT INTO messaging_thread (id, shop_id, order_id, reason_id, subject, subject_params,
+            with_customer,
             with_operator, created_at, last_message_at, last_message_author, last_incoming_at,
             shop_last_read_at, reply_needed_since, reply_due_at, deadline_flag,
             no_reply_needed_reason, no_reply_needed_at)
@@ -294,6 +295,7 @@ STEPS = [
                (ARRAY['¿Dónde está mi pedido?', 'Factura del pedido', 'Producto dañado',
                       'Cambio de dirección', 'Devolución', 'Consulta sobre el envío',
                       'Talla equivocada', 'Pedido incompleto'])[1 + g %% 8] || ' ' || reference,
+               '{}'::jsonb,
                NOT operator_only, operator_only OR pg_temp.rnd(g, 21) < 0.15,
                last_at - (n - 1) * interval '9 hours',
                last_at,

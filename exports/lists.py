@@ -177,7 +177,7 @@ def quality_columns() -> list[Column]:
     def raw(column):
         def value(stats):
             number = column.value(stats)
-            # Amounts by currency have no single number: their display ("12,50 EUR; …").
+            # Amounts by currency have no single number: the column shows each, formatted.
             return column.display(number) if isinstance(number, dict) else number
 
         return value

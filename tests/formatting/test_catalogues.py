@@ -31,7 +31,19 @@ PLACEHOLDER = re.compile(r"%(\(\w+\))?[sd]|\{")
 # Seller URL names that are actions (POST) or files, not pages.
 NOT_PAGES = {
     "logout",
-    "home",
+    # Answers that are not pages: form posts, files, fragments the pages fetch, probes.
+    "closed-day-add",
+    "closed-day-remove",
+    "reply-template-delete",
+    "reply-template-edit",  # the create page's form, filled
+    "thread-bulk",
+    "thread-export",
+    "incident-export",
+    "refund-export",
+    "thread-messages-since",
+    "thread-updates",
+    "thread-reply-templates",
+    "readyz",
     "api-key-revoke",
     "integration-endpoint-action",
     "integration-delivery-resend",
@@ -179,6 +191,7 @@ def world(seller, settings):
 def seller_pages(world) -> dict[str, str]:
     shipped = world["shipped"]
     return {
+        "home": reverse("home"),
         "dashboard": reverse("dashboard"),
         "thread-list": reverse("thread-list"),
         "thread-detail": reverse("thread-detail", args=[world["thread"].pk]),
@@ -196,6 +209,9 @@ def seller_pages(world) -> dict[str, str]:
         "api-keys": reverse("api-keys"),
         "integrations": reverse("integrations"),
         "integration-endpoint": reverse("integration-endpoint", args=[world["endpoint"].pk]),
+        "business-hours": reverse("business-hours"),
+        "reply-template-list": reverse("reply-template-list"),
+        "reply-template-create": reverse("reply-template-create"),
     }
 
 
