@@ -4,6 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Incident, IncidentOpenedBy, IncidentState
 from orders.filters import LowerCaseChoiceFilter, _lower_choices
+from sellerdesk import filters as safe_filters
+from sellerdesk.filters import LocalDateFilter
+from sellerdesk.validation import parse_id
 
 
 class IncidentFilter(django_filters.FilterSet):
@@ -14,10 +17,10 @@ class IncidentFilter(django_filters.FilterSet):
         label=_("Opened by"), choices=_lower_choices(IncidentOpenedBy.choices)
     )
     order = django_filters.CharFilter(label=_("Order (id or number)"), method="filter_order")
-    opened_after = django_filters.IsoDateTimeFilter(
+    opened_after = safe_filters.IsoDateTimeFilter(
         label=_("Opened after"), field_name="opened_at", lookup_expr="gte"
     )
-    opened_before = django_filters.IsoDateTimeFilter(
+    opened_before = safe_filters.IsoDateTimeFilter(
         label=_("Opened before"), field_name="opened_at", lookup_expr="lt"
     )
 
@@ -28,8 +31,9 @@ class IncidentFilter(django_filters.FilterSet):
     def filter_order(self, queryset, name, value):
         value = value.strip()
         condition = Q(order__reference=value)
-        if value.isdigit():
-            condition |= Q(order_id=int(value))
+        order_id = parse_id(value)
+        if order_id is not None:
+            condition |= Q(order_id=order_id)
         return queryset.filter(condition)
 
 
@@ -43,12 +47,8 @@ class IncidentPageFilter(IncidentFilter):
     order = django_filters.CharFilter(
         label=_("Order number"), field_name="order__reference", lookup_expr="icontains"
     )
-    opened_after = django_filters.DateFilter(
-        label=_("Opened from"), field_name="opened_at", lookup_expr="date__gte"
-    )
-    opened_before = django_filters.DateFilter(
-        label=_("Opened until"), field_name="opened_at", lookup_expr="date__lte"
-    )
+    opened_after = LocalDateFilter(label=_("Opened from"), field_name="opened_at", bound="from")
+    opened_before = LocalDateFilter(label=_("Opened until"), field_name="opened_at", bound="until")
 
 
 class IncidentPageListFilter(IncidentPageFilter):
@@ -56,12 +56,8 @@ class IncidentPageListFilter(IncidentPageFilter):
     incidents not closed yet (open or resolved, "open now"), closed in a period, oldest first."""
 
     not_closed = django_filters.BooleanFilter(label=_("Not closed yet"), method="filter_not_closed")
-    closed_after = django_filters.DateFilter(
-        label=_("Closed from"), field_name="closed_at", lookup_expr="date__gte"
-    )
-    closed_before = django_filters.DateFilter(
-        label=_("Closed until"), field_name="closed_at", lookup_expr="date__lte"
-    )
+    closed_after = LocalDateFilter(label=_("Closed from"), field_name="closed_at", bound="from")
+    closed_before = LocalDateFilter(label=_("Closed until"), field_name="closed_at", bound="until")
     sort = django_filters.OrderingFilter(
         label=_("Sorted by"),
         fields=(("opened_at", "opened_at"), ("waiting_since", "waiting_since")),

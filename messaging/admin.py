@@ -24,6 +24,7 @@ from messaging.models import Attachment, Message, Reason, Side, Thread, unread_q
 from messaging.templatetags.messaging_tags import deadline_text
 from messaging.views import attachment_response
 from sellerdesk.errors import DomainError
+from sellerdesk.idempotency import idempotent_form
 from sellerdesk.tenancy import ALL_SHOPS
 
 
@@ -290,6 +291,7 @@ class ThreadAdmin(admin.ModelAdmin):
         ]
         return own + super().get_urls()
 
+    @idempotent_form
     def reply_view(self, request, pk):
         if not self.has_view_permission(request):
             raise PermissionDenied

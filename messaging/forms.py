@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from messaging.attachments import ACCEPT_ATTRIBUTE
 from messaging.services import MAX_BODY_LENGTH
+from replies.variables import unfilled_variables
 
 
 class MultipleFileInput(forms.FileInput):
@@ -78,6 +79,8 @@ class ThreadStartForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = _body_field()
+    # The reply template inserted (its files go with the message).
+    template = forms.IntegerField(required=False, widget=forms.HiddenInput)
     to_customer = forms.BooleanField(label=_("To the customer"), required=False)
     to_operator = forms.BooleanField(label=_("To the operator"), required=False)
     attachments = MultipleFileField(label=_("Attach files"))
@@ -95,6 +98,14 @@ class ReplyForm(forms.Form):
         cleaned = super().clean()
         if not (cleaned.get("to_customer") or cleaned.get("to_operator")):
             raise forms.ValidationError(_("Choose who receives the message."))
+        unfilled = unfilled_variables(cleaned.get("body") or "")
+        if unfilled:
+            # A template variable the order could not fill: the customer must never read it.
+            self.add_error(
+                "body",
+                _("Replace %(variables)s with the right text before sending.")
+                % {"variables": ", ".join(f"{{{name}}}" for name in unfilled)},
+            )
         return cleaned
 
 

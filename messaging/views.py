@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
+from hours.selectors import shop_calendar, thread_forecasts
 from messaging import selectors, services
 from messaging.attachments import content_disposition
 from messaging.filters import DEADLINE_CHOICES, PARTICIPANT_CHOICES, ThreadPageFilter
@@ -22,8 +23,12 @@ from messaging.models import Attachment, DeadlineStatus, ReasonKind, Side, Threa
 from messaging.selectors import AWAITING_REPLY, deadline_q
 from orders.models import Order
 from orders.selectors import order_get
+from replies import selectors as replies_selectors
+from replies.services import reply_template_fill, template_files
 from sellerdesk.errors import DomainError
+from sellerdesk.idempotency import idempotent_form
 from sellerdesk.tenancy import SellerRequired
+from sellerdesk.validation import BIGINT_MAX, storable_datetime
 
 PAGE_SIZE = 25
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -70,11 +75,16 @@ def _cursor_encode(thread: Thread) -> str:
 
 
 def _cursor_decode(raw: str | None):
+    # A cursor is typed into the address bar as easily as it is followed: anything that is not
+    # two ASCII integers naming a storable time and a bigint id is ignored (the first page).
     try:
-        micros, pk = (int(part) for part in (raw or "").split("_"))
-        return EPOCH + timedelta(microseconds=micros), pk
-    except ValueError:
+        micros, pk = (int(part) for part in (raw or "").split("_") if part.isascii())
+        at = storable_datetime(EPOCH + timedelta(microseconds=micros))
+    except (ValueError, OverflowError):
         return None
+    if at is None or not 0 < pk <= BIGINT_MAX:
+        return None
+    return at, pk
 
 
 def keyset_page(queryset, *, before: str | None, after: str | None, size: int = PAGE_SIZE):
@@ -120,7 +130,7 @@ class ThreadListView(SellerRequired, View):
             view = VIEW_TRIAGE
         now = timezone.now()
         thread_filter = ThreadPageFilter(
-            request.GET, queryset=selectors.thread_list(shop=self.shop, now=now)
+            request.GET, queryset=selectors.thread_list(shop=self.shop, now=now), request=request
         )
         before, after = request.GET.get("before"), request.GET.get("after")
         awaiting, awaiting_more = [], False
@@ -135,6 +145,7 @@ class ThreadListView(SellerRequired, View):
                 awaiting_more = len(awaiting) > AWAITING_SHOWN
                 awaiting = awaiting[:AWAITING_SHOWN]
         rows, older, newer = keyset_page(rest, before=before, after=after)
+        thread_forecasts([*awaiting, *rows], calendar=shop_calendar(shop=self.shop))
         query = request.GET.copy()
         for name in ("before", "after"):
             query.pop(name, None)
@@ -253,7 +264,26 @@ def _thread_or_404(shop, pk) -> Thread:
         raise Http404 from None
 
 
+def _template_insert(request, thread, reply_form):
+    """Without JavaScript, `?template=ID` fills the reply box with that template."""
+    suggested = list(
+        replies_selectors.templates_for_thread(shop=request.user.shop, thread=thread)[:10]
+    )
+    chosen = None
+    raw = request.GET.get("template") if request.method == "GET" else None
+    if raw and raw.isdigit():
+        chosen = replies_selectors.templates_usable(shop=request.user.shop).filter(pk=raw).first()
+    if chosen is None:
+        return suggested, None
+    filled = reply_template_fill(template=chosen, thread=thread)
+    reply_form.initial.update(body=filled.body, template=chosen.pk)
+    return suggested, filled
+
+
 def render_thread_page(request, thread, *, reply_form=None, no_reply_form=None, status=200):
+    reply_form = reply_form or ReplyForm(thread=thread)
+    thread_forecasts([thread], calendar=shop_calendar(shop=thread.shop))
+    suggested_templates, inserted_template = _template_insert(request, thread, reply_form)
     read_before = getattr(thread, "previously_read_at", thread.shop_last_read_at)
     thread_messages = list(thread.messages.all())
     for message in thread_messages:
@@ -267,7 +297,9 @@ def render_thread_page(request, thread, *, reply_form=None, no_reply_form=None, 
         {
             "thread": thread,
             "thread_messages": thread_messages,
-            "reply_form": reply_form or ReplyForm(thread=thread),
+            "reply_form": reply_form,
+            "suggested_templates": suggested_templates,
+            "inserted_template": inserted_template,
             "no_reply_form": no_reply_form or NoReplyNeededForm(),
             "now": timezone.now(),
         },
@@ -309,6 +341,7 @@ class ThreadNewMessagesView(SellerRequired, View):
 
 
 class ThreadReplyView(SellerRequired, View):
+    @idempotent_form
     def post(self, request, pk):
         thread = _thread_or_404(self.shop, pk)
         form = ReplyForm(request.POST, request.FILES, thread=thread)
@@ -322,7 +355,7 @@ class ThreadReplyView(SellerRequired, View):
                 to_customer=data.get("to_customer", False),
                 to_operator=data.get("to_operator", False),
                 acting_user=request.user,
-                attachments=data["attachments"],
+                attachments=[*data["attachments"], *_template_files(self.shop, data["template"])],
             )
         except DomainError as error:
             _form_errors_from(form, error)
@@ -336,6 +369,14 @@ class ThreadReplyView(SellerRequired, View):
             sent = _("Your message was sent to the operator.")
         messages.success(request, sent)
         return redirect("thread-detail", pk=thread.pk)
+
+
+def _template_files(shop, template_id) -> list:
+    """The files of the reply template the seller inserted (one of theirs or the marketplace's)."""
+    if not template_id:
+        return []
+    template = replies_selectors.templates_usable(shop=shop).filter(pk=template_id).first()
+    return template_files(template) if template is not None else []
 
 
 class ThreadNoReplyNeededView(SellerRequired, View):
@@ -391,6 +432,7 @@ class _ThreadStartView(SellerRequired, View):
             form.initial["recipient"] = request.GET["recipient"]
         return self.render_form(request, order, form)
 
+    @idempotent_form
     def post(self, request, pk=None):
         order = self.get_order(pk)
         form = self.make_form(order, request.POST, request.FILES)

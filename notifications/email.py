@@ -2,12 +2,12 @@
 notice's language and the shop's timezone: `<recipient>_subject.txt` and `<recipient>_body.txt`,
 where <recipient> is shop, customer or operator."""
 
-import zoneinfo
-
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+from sellerdesk.timezones import marketplace_timezone
 
 
 def template_names(event: str, recipient_kind: str) -> tuple[str, str]:
@@ -17,7 +17,8 @@ def template_names(event: str, recipient_kind: str) -> tuple[str, str]:
 
 def notice_email(notice, *, connection=None) -> EmailMessage:
     """The email of one notice, in its language (whoever caused it)."""
-    tz = notice.shop.tzinfo if notice.shop_id else zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    # A shop reads on its own clock; the operators on the marketplace's.
+    tz = notice.shop.tzinfo if notice.shop_id else marketplace_timezone()
     context = {**notice.params, "shop_name": notice.shop.name if notice.shop_id else ""}
     subject_template, body_template = template_names(notice.event, notice.recipient_kind)
     with translation.override(notice.language), timezone.override(tz):

@@ -1,13 +1,11 @@
-from datetime import datetime, time, timedelta
-
 import django_filters
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters.constants import EMPTY_VALUES
 
 from orders.freeze import frozen_q
 from orders.models import Order, OrderState
+from sellerdesk import filters as safe_filters
+from sellerdesk.filters import LocalDateFilter
 
 
 class LowerCaseChoiceFilter(django_filters.ChoiceFilter):
@@ -30,16 +28,16 @@ class OrderFilter(django_filters.FilterSet):
     has_open_incident = django_filters.BooleanFilter(
         label=_("Has an open incident"), method="filter_has_open_incident"
     )
-    created_after = django_filters.IsoDateTimeFilter(
+    created_after = safe_filters.IsoDateTimeFilter(
         label=_("Created after"), field_name="created_at", lookup_expr="gte"
     )
-    created_before = django_filters.IsoDateTimeFilter(
+    created_before = safe_filters.IsoDateTimeFilter(
         label=_("Created before"), field_name="created_at", lookup_expr="lt"
     )
-    shipped_after = django_filters.IsoDateTimeFilter(
+    shipped_after = safe_filters.IsoDateTimeFilter(
         label=_("Shipped after"), field_name="shipped_at", lookup_expr="gte"
     )
-    shipped_before = django_filters.IsoDateTimeFilter(
+    shipped_before = safe_filters.IsoDateTimeFilter(
         label=_("Shipped before"), field_name="shipped_at", lookup_expr="lt"
     )
 
@@ -51,26 +49,6 @@ class OrderFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(frozen_q()) if value else queryset.exclude(frozen_q())
-
-
-class LocalDateFilter(django_filters.DateFilter):
-    """A calendar date on a date-time column, as a range in the current timezone.
-
-    `created_at__date >= d` would cast every row (no index can serve it); a bound on the
-    column itself uses the (shop, created_at) index.
-    """
-
-    def __init__(self, *args, bound: str, **kwargs):
-        self.bound = bound  # "from" (start of the day) or "until" (end of the day)
-        super().__init__(*args, **kwargs)
-
-    def filter(self, qs, value):
-        if value in EMPTY_VALUES:
-            return qs
-        day = value + timedelta(days=1) if self.bound == "until" else value
-        start = timezone.make_aware(datetime.combine(day, time.min))
-        lookup = "lt" if self.bound == "until" else "gte"
-        return qs.filter(**{f"{self.field_name}__{lookup}": start})
 
 
 class OrderPageFilter(OrderFilter):

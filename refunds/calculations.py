@@ -36,6 +36,7 @@ from django.utils.translation import ngettext
 from orders.models import Order, OrderState
 from refunds.models import Refund, RefundLine, RefundState
 from sellerdesk.errors import DomainError
+from sellerdesk.formatting import format_date, format_money
 from sellerdesk.money import CENT, ZERO, quantize
 
 REFUNDABLE_STATES = (OrderState.SHIPPED, OrderState.RECEIVED, OrderState.CLOSED)
@@ -187,7 +188,7 @@ def check_order_refundable(order: Order, *, now: datetime) -> date:
             % {
                 "reference": order.reference,
                 "days": settings.REFUND_WINDOW_DAYS,
-                "deadline": deadline.isoformat(),
+                "deadline": format_date(deadline, "long"),
             },
             code="refund_window_expired",
         )
@@ -260,10 +261,6 @@ def spread(amount: Decimal, weights: list[tuple[int, Decimal]]) -> dict[int, Dec
     return {key: Decimal(share) * CENT for key, share in shares.items()}
 
 
-def _money(amount: Decimal, currency: str) -> str:
-    return f"{quantize(amount)} {currency}"
-
-
 def compute_refund(balance: Balance, request: RefundRequest, *, currency: str) -> Breakdown:
     """The breakdown of a proposed refund against the order's balance; raises when it is refused.
 
@@ -328,7 +325,7 @@ def compute_refund(balance: Balance, request: RefundRequest, *, currency: str) -
                 % {
                     "sku": line.sku,
                     "units": line.refundable_quantity,
-                    "amount": _money(line.refundable_amount, currency),
+                    "amount": format_money(line.refundable_amount, currency),
                 }
             )
 
@@ -343,7 +340,7 @@ def compute_refund(balance: Balance, request: RefundRequest, *, currency: str) -
         if request.amount > available:
             exceeded["amount"] = [
                 _("At most %(amount)s of the products remains refundable.")
-                % {"amount": _money(available, currency)}
+                % {"amount": format_money(available, currency)}
             ]
         else:
             spread_shares = spread(request.amount, left)
@@ -352,7 +349,7 @@ def compute_refund(balance: Balance, request: RefundRequest, *, currency: str) -
     if shipping > balance.shipping_amount:
         exceeded["shipping_amount"] = [
             _("At most %(amount)s of the shipping remains refundable.")
-            % {"amount": _money(balance.shipping_amount, currency)}
+            % {"amount": format_money(balance.shipping_amount, currency)}
         ]
     if exceeded:
         raise DomainError(
@@ -361,9 +358,9 @@ def compute_refund(balance: Balance, request: RefundRequest, *, currency: str) -
                 "(products %(items)s, shipping %(shipping)s)."
             )
             % {
-                "total": _money(balance.total_amount, currency),
-                "items": _money(balance.items_amount, currency),
-                "shipping": _money(balance.shipping_amount, currency),
+                "total": format_money(balance.total_amount, currency),
+                "items": format_money(balance.items_amount, currency),
+                "shipping": format_money(balance.shipping_amount, currency),
             },
             code="refund_exceeds_refundable",
             fields=exceeded,

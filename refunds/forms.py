@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from refunds.calculations import Balance, LineRequest, RefundRequest
 from refunds.reasons import reason_choices
+from sellerdesk.formatting import format_number
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "required": False, "localize": True}
 
@@ -21,12 +22,12 @@ class RefundForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Amount on the products"),
         help_text=_("Spread over the products in proportion to what remains refundable."),
-        widget=_money_input(placeholder="0.00", **{"data-refund-field": "amount"}),
+        widget=_money_input(**{"data-refund-field": "amount"}),
         **MONEY,
     )
     shipping_amount = forms.DecimalField(
         label=_("Shipping amount"),
-        widget=_money_input(placeholder="0.00", **{"data-refund-field": "shipping_amount"}),
+        widget=_money_input(**{"data-refund-field": "shipping_amount"}),
         **MONEY,
     )
     note = forms.CharField(
@@ -39,6 +40,10 @@ class RefundForm(forms.Form):
     def __init__(self, *args, order, balance: Balance, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].choices = [("", "—"), *reason_choices()]
+        # "0,00" for a Spanish reader, "0.00" for an English one: what the field will accept.
+        zero = format_number(0, 2)
+        for name in ("amount", "shipping_amount"):
+            self.fields[name].widget.attrs["placeholder"] = zero
         self.order = order
         self.line_rows = []
         for line in order.lines.all():
@@ -58,12 +63,10 @@ class RefundForm(forms.Form):
             )
             amount = forms.DecimalField(
                 label=_("Amount on %(sku)s") % {"sku": line.sku},
-                widget=_money_input(
-                    placeholder="0.00",
-                    **{"data-refund-line": line.pk, "data-refund-part": "amount"},
-                ),
+                widget=_money_input(**{"data-refund-line": line.pk, "data-refund-part": "amount"}),
                 **MONEY,
             )
+            amount.widget.attrs["placeholder"] = zero
             self.fields[f"line_{line.pk}_quantity"] = quantity
             self.fields[f"line_{line.pk}_amount"] = amount
             self.line_rows.append(

@@ -15,6 +15,8 @@ from refunds.filters import RefundPageFilter
 from refunds.forms import RefundForm
 from refunds.models import Refund, RefundState
 from sellerdesk.errors import DomainError
+from sellerdesk.formatting import format_money
+from sellerdesk.idempotency import idempotent_form
 from sellerdesk.tenancy import SellerRequired
 
 PAGE_SIZE = 25
@@ -91,6 +93,7 @@ class OrderRefundCreateView(SellerRequired, View):
         order = self._order(pk)
         return self._render(request, order, RefundForm(order=order, balance=load_refundable(order)))
 
+    @idempotent_form
     def post(self, request, pk):
         """Three steps, so that Enter in a field never refunds: "preview" shows the breakdown,
         "Refund…" asks for confirmation with the exact total, and only "confirm" with that same
@@ -128,13 +131,12 @@ class OrderRefundCreateView(SellerRequired, View):
         messages.success(
             request,
             _(
-                "Refund #%(id)s of %(total)s %(currency)s to %(customer)s created: it is pending "
+                "Refund #%(id)s of %(total)s to %(customer)s created: it is pending "
                 "until the marketplace pays it, and %(customer)s is notified by email."
             )
             % {
                 "id": refund.pk,
-                "total": refund.total_amount,
-                "currency": refund.currency,
+                "total": format_money(refund.total_amount, refund.currency),
                 "customer": order.customer_name,
             },
         )

@@ -31,6 +31,7 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (gettext_lazy("Shop"), {"fields": ("shop",)}),
+        (gettext_lazy("Preferences"), {"fields": ("timezone",)}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from sellerdesk.timezones import activate_viewer_timezone
 from shops.models import ApiKey, hash_key
 
 
@@ -39,6 +40,10 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         # Record use at most once a minute so a busy integration does not write on every call.
         if api_key.last_used_at is None or now - api_key.last_used_at > timedelta(minutes=1):
             ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        # The key's owner is known only now (DRF authenticates inside the view): their days
+        # (filters, periods) are counted on their clock from here on, as the middleware does
+        # for session users.
+        activate_viewer_timezone(api_key.user)
         return api_key.user, api_key
 
     def authenticate_header(self, request):

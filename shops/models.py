@@ -56,6 +56,16 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("Set for seller users; empty for the marketplace's operators."),
     )
+    # Operators read the admin on their own clock; sellers always see their shop's.
+    timezone = models.CharField(
+        _("timezone"),
+        max_length=64,
+        choices=TIMEZONE_CHOICES,
+        blank=True,
+        help_text=_(
+            "For operators: the timezone the admin shows times in. Empty: the marketplace's."
+        ),
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

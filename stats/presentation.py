@@ -14,6 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from sellerdesk import formatting
 from stats import charts
 from stats.selectors import DailySeries, QualityStats
 
@@ -44,8 +45,7 @@ def format_money(amounts: dict[str, Decimal]) -> str:
     if not amounts:
         return format_count(0)
     return " + ".join(
-        f"{number_format(amount, decimal_pos=2, force_grouping=True)} {currency}"
-        for currency, amount in sorted(amounts.items())
+        formatting.format_money(amount, currency) for currency, amount in sorted(amounts.items())
     )
 
 
@@ -246,7 +246,7 @@ def _money_format(currency: str):
     def display(value) -> str:
         if value is None:
             return DASH
-        return f"{number_format(value, decimal_pos=2, force_grouping=True)} {currency}"
+        return formatting.format_money(value, currency)
 
     return display
 

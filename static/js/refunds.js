@@ -13,16 +13,19 @@
   var previewUrl = form.dataset.previewUrl;
   var csrfToken = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var errorsBox = document.getElementById("refund-errors");
-  var numberFormat = new Intl.NumberFormat(document.documentElement.lang || undefined, {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
+  // Money as the server writes it (CLDR data, like Babel on the server), in the page's locale.
+  // Grouping "always": Spanish CLDR data would leave 4-digit amounts ungrouped, Babel groups them.
+  var moneyFormat = new Intl.NumberFormat(form.dataset.locale || document.documentElement.lang || undefined, {
+    style: "currency",
+    currency: form.dataset.currency,
+    useGrouping: "always",
   });
   var DEBOUNCE_MS = 300;
   var timer = null;
   var sequence = 0;
 
   function money(value) {
-    return numberFormat.format(Number(value));
+    return moneyFormat.format(Number(value));
   }
 
   // The form speaks the seller's locale ("4,95"); the API speaks "4.95".

@@ -81,7 +81,7 @@ def test_the_operators_mail_follows_operator_language(
 
 @pytest.mark.parametrize(
     ("language", "amount", "total"),
-    [("es", "1234,50 EUR", "Total:"), ("en", "1234.50 EUR", "Total:")],
+    [("es", "1.234,50\xa0€", "Total:"), ("en", "€1,234.50", "Total:")],
 )
 def test_money_is_written_for_the_shops_language(seller, send_outbox, language, amount, total):
     Shop.objects.filter(pk=seller.shop_id).update(language=language)
@@ -98,7 +98,7 @@ def test_money_is_written_for_the_shops_language(seller, send_outbox, language, 
 
 @pytest.mark.parametrize(
     ("language", "text"),
-    [("es", "2 de marzo de 2026 a las 09:30"), ("en", "March 2, 2026, 9:30 a.m.")],
+    [("es", "2 de marzo de 2026, 9:30"), ("en", "2 March 2026, 09:30")],
 )
 def test_dates_are_written_in_the_shops_language_and_timezone(send_outbox, language, text):
     # A shop in the Canary Islands (UTC+0 in March), not in Madrid (UTC+1).

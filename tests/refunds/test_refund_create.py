@@ -123,8 +123,8 @@ def test_one_cent_more_than_remains_is_refused_and_nothing_is_written(api, selle
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "refund_exceeds_refundable"
-    assert "15.50 EUR" in body["fields"]["amount"][0]
-    assert "18.45 EUR" in body["detail"]
+    assert "15,50\xa0€" in body["fields"]["amount"][0]
+    assert "18,45\xa0€" in body["detail"]
     assert Refund.objects.count() == 1
 
 

@@ -97,9 +97,9 @@ def test_the_email_lists_the_amounts_and_the_order_in_the_customers_language(
     (email,) = _to_customer()
     assert email.extra_headers["Content-Language"] == "en"
     assert "Refund of your order NOR-5001" in email.subject
-    assert "1 × Libro: 10.00 EUR" in email.body
-    assert "Shipping: 4.95 EUR" in email.body
-    assert "Total refunded: 14.95 EUR" in email.body
+    assert "1 × Libro: €10.00" in email.body
+    assert "Shipping: €4.95" in email.body
+    assert "Total refunded: €14.95" in email.body
     assert "Reason: Damaged item" in email.body  # the English label of the operator's list
     assert email.reply_to == [shipped_order.shop.email]
 
@@ -116,7 +116,7 @@ def test_the_email_is_in_spanish_unless_the_customer_speaks_english(
     (email,) = _to_customer()
     assert email.extra_headers["Content-Language"] == "es"
     # Amounts are written the Spanish way: a decimal comma.
-    assert "10,50 EUR" in email.body
+    assert "10,50\xa0€" in email.body
     assert "Gesto comercial" in email.body
 
 

@@ -29,9 +29,9 @@ def test_the_order_page_shows_the_refunds_panel(seller_client, seller, shipped_o
 
     assert 'data-testid="refunds-panel"' in page
     assert _form_url(shipped_order) in page
-    assert 'data-testid="pending-amount">5.00 EUR' in page  # pending, not refunded yet
-    assert 'data-testid="refunded-amount">0.00 EUR' in page
-    assert 'data-testid="refundable-amount">25.45 EUR' in page
+    assert 'data-testid="pending-amount">€5.00' in page  # pending, not refunded yet
+    assert 'data-testid="refunded-amount">€0.00' in page
+    assert 'data-testid="refundable-amount">€25.45' in page
     assert 'data-testid="order-refund"' in page
 
 
@@ -70,7 +70,7 @@ def test_submitting_the_form_creates_the_refund_and_returns_to_the_order(
 
     data = {"reason": "customer_return", f"line_{book.pk}_quantity": "1", "shipping_amount": "4.95"}
     asked = seller_client.post(_form_url(shipped_order), data)
-    assert "Refund 14.95 EUR to María? María will be emailed." in asked.content.decode()
+    assert "Refund €14.95 to María? María will be emailed." in asked.content.decode()
     assert not Refund.objects.exists()  # Enter or "Refund…" only asks
 
     response = seller_client.post(
@@ -105,7 +105,7 @@ def test_a_refused_refund_is_shown_next_to_the_form_and_nothing_is_written(
     page = response.content.decode()
     assert response.status_code == 400
     assert "more than what remains refundable" in page
-    assert "At most 4.95 EUR of the shipping remains refundable." in page
+    assert "At most €4.95 of the shipping remains refundable." in page
     assert not Refund.objects.exists()
 
 
@@ -137,8 +137,8 @@ def test_the_preview_button_shows_the_breakdown_without_javascript(seller_client
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert 'data-testid="preview-total">14.95<' in page
-    assert 'data-testid="preview-remaining">15.50<' in page
+    assert 'data-testid="preview-total">€14.95<' in page
+    assert 'data-testid="preview-remaining">€15.50<' in page
     assert not Refund.objects.exists()
 
 
@@ -162,7 +162,7 @@ def test_amounts_changed_after_the_question_are_asked_again(seller_client, shipp
     )
 
     assert response.status_code == 200
-    assert "Refund 3.00 EUR to María?" in response.content.decode()
+    assert "Refund €3.00 to María?" in response.content.decode()
     assert not Refund.objects.exists()
 
 
@@ -171,7 +171,7 @@ def test_a_refused_field_says_its_error_once(seller_client, shipped_order):
         _form_url(shipped_order), {"reason": "goodwill", "shipping_amount": "5.00"}
     )
 
-    assert response.content.decode().count("At most 4.95 EUR of the shipping remains") == 1
+    assert response.content.decode().count("At most €4.95 of the shipping remains") == 1
 
 
 def test_the_panel_keeps_pending_and_refunded_amounts_apart(seller_client, seller, shipped_order):
@@ -182,8 +182,8 @@ def test_the_panel_keeps_pending_and_refunded_amounts_apart(seller_client, selle
     page = seller_client.get(f"/orders/{shipped_order.pk}/").content.decode()
 
     assert pending.state == "PENDING"
-    assert 'data-testid="refunded-amount">2.00 EUR' in page
-    assert 'data-testid="pending-amount">5.00 EUR' in page
+    assert 'data-testid="refunded-amount">€2.00' in page
+    assert 'data-testid="pending-amount">€5.00' in page
 
 
 def test_an_unshipped_order_shows_no_refundable_amount_and_says_why(seller_client, order):

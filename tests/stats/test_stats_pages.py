@@ -120,7 +120,7 @@ def test_the_refund_tiles_link_to_the_refunds_of_the_period(seller_client, shop)
         f"/refunds/?created_after={period.first_day.isoformat()}"
         f"&created_before={period.last_day.isoformat()}&not_refused=true"
     )
-    assert "8.00 EUR" in _tile(html, "refunded_amount").group(2)
+    assert "€8.00" in _tile(html, "refunded_amount").group(2)
     listed = seller_client.get(url).content.decode()
     assert f"/refunds/{counted.pk}/" in listed
     assert f"/refunds/{not_counted.pk}/" not in listed  # the tile does not count it either
