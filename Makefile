@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat constraints.txt pyproject.toml | cksum |
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/sellerdesk)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 
-.PHONY: run test install lint format messages browser bench bench-scale clean audit
+.PHONY: run test install lint format messages browser bench bench-scale clean audit screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: $(STAMP) browser
 # Browser tests drive Debian's Chromium (Playwright's own browser download cannot work here).
 browser:
 	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || echo "Chromium is missing: install Debian's chromium package for the browser tests."
+
+# The README's pictures: Playwright and Debian's Chromium over demo data, in Spanish and English.
+screenshots: $(STAMP) browser
+	SCREENSHOTS=1 DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest --create-db -n 0 tests/browser/test_screenshots.py
 
 # Known vulnerabilities in the pinned constraints (PyPI's JSON API). Fails on a finding; where
 # the API cannot be reached (this workplace), says so instead of claiming a clean audit.

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from incidents import selectors, services
 from incidents.forms import IncidentCloseForm, IncidentOpenForm, IncidentReopenForm
-from incidents.models import Incident, IncidentEvent, IncidentState
+from incidents.models import TRANSITIONS, Incident, IncidentAction, IncidentEvent, IncidentState
 from incidents.templatetags.incident_tags import waiting_label
 from orders.admin_columns import TimelineColumns
 from sellerdesk.errors import DomainError
@@ -229,10 +229,34 @@ class IncidentAdmin(admin.ModelAdmin):
 
     # --- Close / reopen, with a message ---------------------------------------------------
 
-    def _with_message(self, request, queryset, *, action, form_class, title, run, done):
+    def _with_message(self, request, queryset, *, action, transition, form_class, title, run, done):
         """An intermediate page asks for the message; then each incident goes through the
-        service on its own (its own transaction): refusals are reported one by one."""
+        service on its own (its own transaction): refusals are reported one by one.
+
+        Incidents whose state does not allow the transition (the lifecycle's TRANSITIONS) are
+        said at once and left out, before the operator types a message for nothing."""
         incidents = list(queryset.select_related("order").order_by("id"))
+        allowed = [i for i in incidents if transition in TRANSITIONS.get(i.state, {})]
+        for incident in incidents:
+            if incident not in allowed:
+                refusal = (
+                    _("#%(id)s (%(reference)s) is %(state)s: it cannot be closed; left out.")
+                    if transition == IncidentAction.CLOSE
+                    else _("#%(id)s (%(reference)s) is %(state)s: it cannot be reopened; left out.")
+                )
+                self.message_user(
+                    request,
+                    refusal
+                    % {
+                        "id": incident.pk,
+                        "reference": incident.order.reference,
+                        "state": incident.get_state_display().lower(),
+                    },
+                    messages.WARNING,
+                )
+        if not allowed:
+            return None
+        incidents = allowed
         if "apply" in request.POST:
             form = form_class(request.POST)
             if form.is_valid():
@@ -281,6 +305,7 @@ class IncidentAdmin(admin.ModelAdmin):
             request,
             queryset,
             action="close_incidents",
+            transition=IncidentAction.CLOSE,
             form_class=IncidentCloseForm,
             title=_("Close incidents"),
             run=lambda incident, data: services.incident_close(
@@ -300,6 +325,7 @@ class IncidentAdmin(admin.ModelAdmin):
             request,
             queryset,
             action="reopen_incidents",
+            transition=IncidentAction.REOPEN,
             form_class=IncidentReopenForm,
             title=_("Reopen incidents"),
             run=lambda incident, data: services.incident_reopen(

@@ -39,3 +39,14 @@ def waiting_level(incident) -> str:
     if hours >= settings.INCIDENT_REMINDER_HOURS / 2:
         return "warn"
     return ""
+
+
+@register.filter
+def side_label(side: str) -> str:
+    """An event's side in the reader's words, never the stored code ("operator")."""
+    return {
+        "shop": _("the shop"),
+        "customer": _("the customer"),
+        "operator": _("the operator"),
+        "system": _("SellerDesk"),
+    }.get(side, side)

@@ -16,6 +16,17 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 
 
 @pytest.fixture
+def page(browser, live_server):
+    """The pages under their real Content-Security-Policy, except that axe-core, a test tool,
+    may be injected as a script (bypass_csp); the pages themselves still load only 'self'."""
+    context = browser.new_context(base_url=live_server.url, locale="en-US", bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def seller_pages(seller):
     reasons_seed_defaults()  # a transactional test starts from an empty database
     order = OrderFactory.shipped(shop=seller.shop, reference="NOR-4242")

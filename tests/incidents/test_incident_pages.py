@@ -235,3 +235,26 @@ def test_an_operator_is_sent_to_the_admin(operator_client):
 
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
+
+
+def test_who_opened_it_is_said_the_same_in_the_facts_and_the_history(
+    client, shop, seller, operator
+):
+    from incidents import services as incident_services
+    from tests.factories import OrderFactory as Orders
+
+    order = Orders.shipped(shop=shop)
+    opened = incident_services.incident_open(
+        order=order,
+        opened_by="CUSTOMER",
+        reason="item_damaged",
+        description="Llegó roto.",
+        acting_user=operator,
+    )
+    client.force_login(seller)
+    client.cookies["django_language"] = "en"
+
+    page = client.get(f"/incidents/{opened.pk}/").content.decode()
+
+    assert "opened by Customer (entered by operador)" in page
+    assert "· operator<" not in page

@@ -228,3 +228,24 @@ def test_incidents_cannot_be_deleted(operator_client, incident):
     response = operator_client.get(f"{CHANGELIST}{incident.pk}/delete/")
 
     assert response.status_code == 403
+
+
+def test_reopening_a_closed_incident_is_refused_before_any_message_is_asked(operator_client, shop):
+    from incidents.models import Incident as Incidents
+    from tests.factories import OrderFactory as Orders
+    from tests.stats.conftest import incident as stored_incident
+
+    order = Orders.shipped(shop=shop)
+    closed = stored_incident(order, order.shipped_at, closed_at=order.shipped_at)
+    operator_client.cookies["django_language"] = "en"
+
+    response = operator_client.post(
+        "/admin/incidents/incident/",
+        {"action": "reopen_incidents", "_selected_action": [closed.pk]},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "it cannot be reopened; left out." in page
+    assert 'name="apply"' not in page  # no message form for nothing
+    assert Incidents.objects.get(pk=closed.pk).state == "CLOSED"
