@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from refunds.calculations import (
     Balance,
@@ -98,7 +99,7 @@ def test_an_empty_request_is_refused():
 
 
 def test_the_refused_message_says_what_remains():
-    with pytest.raises(DomainError) as refused:
+    with translation.override("es"), pytest.raises(DomainError) as refused:
         compute_refund(_balance(), RefundRequest(shipping_amount=D("4.96")), currency="EUR")
 
     assert "40,44\xa0€" in str(refused.value.detail)
