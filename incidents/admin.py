@@ -20,6 +20,7 @@ from incidents.models import Incident, IncidentEvent, IncidentState
 from incidents.templatetags.incident_tags import waiting_label
 from orders.admin_columns import TimelineColumns
 from sellerdesk.errors import DomainError
+from sellerdesk.idempotency import idempotent_form
 
 
 class WaitingTimeFilter(admin.SimpleListFilter):
@@ -169,6 +170,7 @@ class IncidentAdmin(admin.ModelAdmin):
 
     # --- Open an incident (the add page) --------------------------------------------------
 
+    @idempotent_form
     def add_view(self, request, form_url="", extra_context=None):
         """Open an incident through `incident_open`: the service's refusals show on the form."""
         if not self.has_add_permission(request):

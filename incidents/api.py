@@ -10,9 +10,10 @@ from incidents import selectors, services
 from incidents.filters import IncidentFilter, OperatorIncidentFilter
 from incidents.models import IncidentEventKind, IncidentOpenedBy, IncidentState
 from orders import selectors as order_selectors
-from sellerdesk.api.fields import LowerChoiceField
+from sellerdesk.api.fields import LowerChoiceField, id_field
 from sellerdesk.api.pagination import CursorPagination
 from sellerdesk.api.views import get_or_404
+from sellerdesk.idempotency import idempotent
 from sellerdesk.tenancy import ALL_SHOPS, IsOperator, SellerScopedAPI
 
 # --- Output ----------------------------------------------------------------------------------
@@ -27,7 +28,7 @@ class IncidentEventOutput(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=IncidentEventKind.choices)
     label = serializers.CharField(source="get_kind_display")
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
     actor_side = serializers.CharField()
     from_state = serializers.SerializerMethodField()
     to_state = serializers.SerializerMethodField()
@@ -116,7 +117,7 @@ class OpenInput(serializers.Serializer):
     opened_by = LowerChoiceField(choices=IncidentOpenedBy.choices)
     reason = serializers.CharField(max_length=64, help_text=OPEN_REASON_HELP)
     description = serializers.CharField(max_length=5000)
-    line = serializers.IntegerField(required=False, allow_null=True, help_text="An order line id.")
+    line = id_field(required=False, allow_null=True, help_text="An order line id.")
 
 
 class CloseInput(serializers.Serializer):
@@ -210,6 +211,7 @@ class OperatorIncidentOpenApi(APIView):
 
     permission_classes = [IsOperator]
 
+    @idempotent
     def post(self, request, pk):
         order = get_or_404(order_selectors.order_list(shop=ALL_SHOPS), pk=pk)
         data = _valid(OpenInput, request.data)

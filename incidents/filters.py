@@ -4,7 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Incident, IncidentOpenedBy, IncidentState
 from orders.filters import LowerCaseChoiceFilter, _lower_choices
+from sellerdesk import filters as safe_filters
 from sellerdesk.filters import LocalDateFilter
+from sellerdesk.validation import parse_id
 
 
 class IncidentFilter(django_filters.FilterSet):
@@ -15,10 +17,10 @@ class IncidentFilter(django_filters.FilterSet):
         label=_("Opened by"), choices=_lower_choices(IncidentOpenedBy.choices)
     )
     order = django_filters.CharFilter(label=_("Order (id or number)"), method="filter_order")
-    opened_after = django_filters.IsoDateTimeFilter(
+    opened_after = safe_filters.IsoDateTimeFilter(
         label=_("Opened after"), field_name="opened_at", lookup_expr="gte"
     )
-    opened_before = django_filters.IsoDateTimeFilter(
+    opened_before = safe_filters.IsoDateTimeFilter(
         label=_("Opened before"), field_name="opened_at", lookup_expr="lt"
     )
 
@@ -29,8 +31,9 @@ class IncidentFilter(django_filters.FilterSet):
     def filter_order(self, queryset, name, value):
         value = value.strip()
         condition = Q(order__reference=value)
-        if value.isdigit():
-            condition |= Q(order_id=int(value))
+        order_id = parse_id(value)
+        if order_id is not None:
+            condition |= Q(order_id=order_id)
         return queryset.filter(condition)
 
 
@@ -46,3 +49,28 @@ class IncidentPageFilter(IncidentFilter):
     )
     opened_after = LocalDateFilter(label=_("Opened from"), field_name="opened_at", bound="from")
     opened_before = LocalDateFilter(label=_("Opened until"), field_name="opened_at", bound="until")
+
+
+class IncidentPageListFilter(IncidentPageFilter):
+    """The list page's extra filters, so that each dashboard tile opens exactly what it counts:
+    incidents not closed yet (open or resolved, "open now"), closed in a period, oldest first."""
+
+    not_closed = django_filters.BooleanFilter(label=_("Not closed yet"), method="filter_not_closed")
+    closed_after = LocalDateFilter(label=_("Closed from"), field_name="closed_at", bound="from")
+    closed_before = LocalDateFilter(label=_("Closed until"), field_name="closed_at", bound="until")
+    sort = django_filters.OrderingFilter(
+        label=_("Sorted by"),
+        fields=(("opened_at", "opened_at"), ("waiting_since", "waiting_since")),
+        field_labels={
+            "opened_at": _("Oldest first"),
+            "-opened_at": _("Newest first"),
+            "waiting_since": _("Waiting longest first"),
+            "-waiting_since": _("Waiting shortest first"),
+        },
+    )
+
+    def filter_not_closed(self, queryset, name, value):
+        if value is None:
+            return queryset
+        closed = Q(state=IncidentState.CLOSED)
+        return queryset.exclude(closed) if value else queryset.filter(closed)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from incidents.models import Incident, IncidentOpenedBy
 from incidents.reasons import close_reason_choices, open_reason_choices
 from orders.models import Order, OrderLine
+from sellerdesk.validation import parse_id
 
 
 def resolve_prefix(incident) -> str:
@@ -67,9 +68,10 @@ class IncidentOpenForm(forms.Form):
         # The operator's list as it is now (read per request, never at import).
         self.fields["reason"].choices = open_reason_choices()
         order_id = order_id or self.data.get("order") or self.initial.get("order")
-        if order_id and str(order_id).isdigit():
+        order_id = parse_id(order_id) if order_id else None
+        if order_id is not None:
             # Only the chosen order's lines: the service refuses a line of another order anyway.
-            self.fields["line"].queryset = OrderLine.objects.filter(order_id=int(order_id))
+            self.fields["line"].queryset = OrderLine.objects.filter(order_id=order_id)
 
 
 class IncidentCloseForm(forms.Form):

@@ -46,6 +46,7 @@ from messaging.services import operator_thread_post_from_shop
 from orders.models import Order, OrderEvent, OrderEventKind, OrderLine, OrderState
 from orders.services import actor_side_of, order_event_record, order_lock
 from sellerdesk.errors import DomainError, InvalidState
+from stats.rollup import shop_day_add, shop_timezone
 
 log = logging.getLogger(__name__)
 
@@ -202,6 +203,9 @@ def incident_open(
                 }
                 raise DomainError(message, code="line_not_in_order", fields={"line": [message]})
         now = timezone.now()
+        # The order joins the "had an incident" cohort of its shipping day with its first one
+        # (checked under the order's lock, so two openings at once count it once).
+        first_of_order = not Incident.objects.filter(order=locked_order).exists()
         incident = Incident.objects.create(
             shop_id=locked_order.shop_id,
             order=locked_order,
@@ -214,6 +218,15 @@ def incident_open(
             waiting_since=now,
             created_by=acting_user,
         )
+        tz = shop_timezone(locked_order.shop_id)
+        shop_day_add(shop_id=locked_order.shop_id, at=now, tz=tz, incidents_opened=1)
+        if first_of_order and locked_order.shipped_at:
+            shop_day_add(
+                shop_id=locked_order.shop_id,
+                at=locked_order.shipped_at,
+                tz=tz,
+                orders_with_incident=1,
+            )
         event = _record(
             incident=incident,
             order=locked_order,
@@ -315,6 +328,7 @@ def incident_close(
         if reason:
             locked.resolution_reason = reason
         locked.save(update_fields=["state", "closed_at", "waiting_since", "resolution_reason"])
+        shop_day_add(shop_id=locked.shop_id, at=now, incidents_closed=1)
         event = _record(
             incident=locked,
             order=order,
@@ -401,6 +415,7 @@ def incidents_close_for_full_refund(*, order: Order, acting_user=None, refund_id
         Incident.objects.filter(pk__in=[incident.pk for incident in to_close]).update(
             state=IncidentState.CLOSED, closed_at=now, waiting_since=None
         )
+        shop_day_add(shop_id=locked_order.shop_id, at=now, incidents_closed=len(to_close))
         # Rendered for each reader by incidents.events (no sentence is stored).
         params = {"full_refund_id": refund_id} if refund_id is not None else {"full_refund": True}
         side = actor_side_of(acting_user)

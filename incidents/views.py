@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from incidents import selectors, services
-from incidents.filters import IncidentPageFilter
+from incidents.filters import IncidentPageListFilter
 from incidents.forms import IncidentResolveForm, resolve_prefix
 from incidents.models import Incident, IncidentOpenedBy, IncidentState
 from incidents.reasons import close_reason_choices
@@ -30,7 +30,7 @@ def _incident_or_404(shop, pk) -> Incident:
 
 class IncidentListView(SellerRequired, View):
     def get(self, request):
-        incident_filter = IncidentPageFilter(
+        incident_filter = IncidentPageListFilter(
             request.GET, queryset=selectors.incident_list(shop=self.shop)
         )
         page = Paginator(incident_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -25,6 +25,7 @@ from messaging.templatetags.messaging_tags import deadline_text
 from messaging.views import attachment_response
 from orders.models import ACTOR_SIDE_LABELS
 from sellerdesk.errors import DomainError
+from sellerdesk.idempotency import idempotent_form
 from sellerdesk.tenancy import ALL_SHOPS
 
 
@@ -291,6 +292,7 @@ class ThreadAdmin(admin.ModelAdmin):
         ]
         return own + super().get_urls()
 
+    @idempotent_form
     def reply_view(self, request, pk):
         if not self.has_view_permission(request):
             raise PermissionDenied

@@ -105,13 +105,45 @@ def content_disposition(name: str) -> str:
     return header
 
 
+# An office file is a zip archive. Deciding its kind must never inflate it: a 600 KB zip bomb
+# declares gigabytes. So: a bounded entry count, sane declared sizes, and at most a small prefix
+# of one entry (`mimetype`) read through a streaming decompressor.
+ZIP_MAX_ENTRIES = 10_000
+ZIP_MAX_DECLARED_BYTES = 1024 * 1024 * 1024  # the sum of the entries' declared sizes
+ZIP_MAX_RATIO = 1000  # declared size over compressed size, per entry
+MIMETYPE_PREFIX_BYTES = 100
+
+
+def _zip_is_sane(archive: zipfile.ZipFile) -> bool:
+    entries = archive.infolist()
+    if len(entries) > ZIP_MAX_ENTRIES:
+        return False
+    declared = 0
+    for entry in entries:
+        declared += entry.file_size
+        if declared > ZIP_MAX_DECLARED_BYTES:
+            return False
+        if entry.file_size > ZIP_MAX_RATIO * max(entry.compress_size, 1) + 1024:
+            return False
+    return True
+
+
+def _entry_prefix(archive: zipfile.ZipFile, name: str, size: int) -> bytes:
+    """The first `size` bytes of an entry: ZipExtFile.read(n) inflates only about n bytes."""
+    with archive.open(name) as entry:
+        return entry.read(size)
+
+
 def _zip_kind(upload) -> str | None:
     """docx/xlsx by their main part, odt/ods by their `mimetype` entry; anything else is None."""
     try:
         with zipfile.ZipFile(upload) as archive:
+            # The central directory alone (a few bytes per entry) says the count and sizes.
+            if not _zip_is_sane(archive):
+                return None
             names = set(archive.namelist())
             if "mimetype" in names:
-                mimetype = archive.read("mimetype")[:100].strip()
+                mimetype = _entry_prefix(archive, "mimetype", MIMETYPE_PREFIX_BYTES).strip()
                 for kind in ("odt", "ods"):
                     if mimetype == KINDS[kind][0].encode():
                         return kind
@@ -121,7 +153,16 @@ def _zip_kind(upload) -> str | None:
                     return "docx"
                 if "xl/workbook.xml" in names:
                     return "xlsx"
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, ValueError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        KeyError,
+        RuntimeError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+    ):
         return None
     return None
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from messaging.attachments import ACCEPT_ATTRIBUTE
 from messaging.services import MAX_BODY_LENGTH
+from replies.variables import unfilled_variables
 
 
 class MultipleFileInput(forms.FileInput):
@@ -78,6 +79,8 @@ class ThreadStartForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = _body_field()
+    # The reply template inserted (its files go with the message).
+    template = forms.IntegerField(required=False, widget=forms.HiddenInput)
     to_customer = forms.BooleanField(label=_("To the customer"), required=False)
     to_operator = forms.BooleanField(label=_("To the operator"), required=False)
     attachments = MultipleFileField(label=_("Attach files"))
@@ -95,6 +98,14 @@ class ReplyForm(forms.Form):
         cleaned = super().clean()
         if not (cleaned.get("to_customer") or cleaned.get("to_operator")):
             raise forms.ValidationError(_("Choose who receives the message."))
+        unfilled = unfilled_variables(cleaned.get("body") or "")
+        if unfilled:
+            # A template variable the order could not fill: the customer must never read it.
+            self.add_error(
+                "body",
+                _("Replace %(variables)s with the right text before sending.")
+                % {"variables": ", ".join(f"{{{name}}}" for name in unfilled)},
+            )
         return cleaned
 
 
@@ -104,3 +115,34 @@ class NoReplyNeededForm(forms.Form):
         max_length=500,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. the customer only said thanks")}),
     )
+
+
+class InboxBulkForm(forms.Form):
+    """Several selected conversations of the inbox, one action for all of them."""
+
+    MARK_READ, MARK_UNREAD, NO_REPLY_NEEDED = "mark_read", "mark_unread", "no_reply_needed"
+    ACTIONS = [
+        (MARK_READ, _("Mark as read")),
+        (MARK_UNREAD, _("Mark as unread")),
+        (NO_REPLY_NEEDED, _("No reply needed")),
+    ]
+
+    thread = forms.TypedMultipleChoiceField(coerce=int, label=_("Conversations"))
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    reason = forms.CharField(
+        label=_("Why no reply is needed"),
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. the customer only said thanks")}),
+    )
+
+    def __init__(self, *args, thread_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only ids that exist in the shop are valid choices: another shop's id is "not a choice".
+        self.fields["thread"].choices = [(pk, pk) for pk in thread_ids]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == self.NO_REPLY_NEEDED and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say why no reply is needed."))
+        return data

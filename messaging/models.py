@@ -333,3 +333,69 @@ class Attachment(models.Model):
 
     def open(self):
         return storages["attachments"].open(self.stored_name, "rb")
+
+
+class ReplyWaitQuerySet(ShopScopedQuerySet):
+    def answered(self):
+        return self.filter(replied_at__isnull=False)
+
+
+class ReplyWait(models.Model):
+    """One wait for the shop's reply, exactly as the 48-hour rule (and the deadline) sees it.
+
+    Written by the messaging services under the thread's lock whenever they set or clear
+    `Thread.reply_needed_since`: a wait starts when a thread starts needing a reply (at the
+    earliest unanswered customer/operator message) and ends at the shop's reply (`replied_at`)
+    or at "no reply needed" (`ended_at` without `replied_at`); a later incoming message starts a
+    new wait. The statistics read these rows, so they cannot disagree with the deadline.
+    """
+
+    thread = models.ForeignKey(
+        Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="reply_waits"
+    )
+    shop = models.ForeignKey(
+        "shops.Shop", verbose_name=_("shop"), on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(_("waiting since"))
+    # The thread's reply_due_at for this wait: "answered within the deadline" means by then.
+    due_at = models.DateTimeField(_("reply due at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+
+    objects = ReplyWaitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reply wait")
+        verbose_name_plural = _("reply waits")
+        ordering = ["started_at", "id"]
+        constraints = [
+            # The thread's lock serialises its writers; this makes a second open wait impossible.
+            models.UniqueConstraint(
+                fields=["thread"],
+                condition=Q(ended_at__isnull=True),
+                name="reply_wait_one_open_per_thread",
+            ),
+            models.CheckConstraint(
+                condition=Q(replied_at__isnull=True) | Q(ended_at__isnull=False),
+                name="reply_wait_replied_means_ended",
+            ),
+        ]
+        indexes = [
+            # The statistics' median: an index-only range of the shop's waits of two periods.
+            models.Index(
+                fields=["shop", "started_at"],
+                include=["replied_at"],
+                condition=Q(replied_at__isnull=False),
+                name="reply_wait_shop_answered",
+            ),
+            # Waits still open (as many as threads awaiting a reply): the late ones, by start.
+            models.Index(
+                fields=["shop", "started_at"],
+                include=["due_at"],
+                condition=Q(ended_at__isnull=True),
+                name="reply_wait_shop_open",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.thread_id} · {self.started_at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,8 @@ previous writer left.
 The 48-hour rule (domain.md): a customer or operator message that no shop message (or "no
 reply needed") followed makes the thread need a reply since the earliest such message; it is
 due REPLY_DEADLINE_HOURS later. A shop message clears it; so does "no reply needed".
+Each such wait is also a `ReplyWait` row (`messaging.waits`), written where the deadline is set
+or cleared: the statistics count those rows, so they follow this rule and no other.
 """
 
 import json
@@ -17,11 +19,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from hours.services import out_of_office_emit, reply_due_at
 from messaging.attachments import (
     CheckedFile,
     attachment_store,
@@ -40,6 +43,7 @@ from messaging.models import (
     unread_q,
 )
 from messaging.notices import deadline_notices_emit, message_notices_emit
+from messaging.waits import wait_ended, wait_moved_earlier, wait_started
 from orders.models import Order, OrderEventKind
 from orders.services import order_event_record, order_lock
 from sellerdesk.errors import DomainError, InvalidState
@@ -150,7 +154,7 @@ def _deadline_after_incoming(thread: Thread, sent_at: datetime) -> None:
         thread.reply_needed_since = sent_at
     else:
         return
-    thread.reply_due_at = thread.reply_needed_since + timedelta(hours=settings.REPLY_DEADLINE_HOURS)
+    thread.reply_due_at = reply_due_at(shop_id=thread.shop_id, since=thread.reply_needed_since)
 
 
 def _deadline_clear(thread: Thread) -> None:
@@ -231,13 +235,20 @@ def _message_add(
                 thread.last_message_at = sent_at
                 thread.last_message_author = author
             if author == Side.SHOP:
+                if thread.reply_needed_since is not None:
+                    wait_ended(thread, at=now, replied_at=sent_at)
                 _deadline_clear(thread)
                 thread.shop_last_read_at = now  # writing in it, the shop has read it
                 thread.with_customer = thread.with_customer or to_customer
                 thread.with_operator = thread.with_operator or to_operator
             else:
                 thread.last_incoming_at = now
+                waiting_since = thread.reply_needed_since
                 _deadline_after_incoming(thread, sent_at)
+                if waiting_since is None and thread.reply_needed_since is not None:
+                    wait_started(thread)
+                elif waiting_since != thread.reply_needed_since:
+                    wait_moved_earlier(thread)
                 if author == Side.CUSTOMER:
                     thread.with_customer = True
                 else:
@@ -247,6 +258,9 @@ def _message_add(
                 _message_event(thread=thread, message=message, acting_user=acting_user)
             if author != Side.SHOP:
                 message_notices_emit(thread=thread, message=message, shop=thread.shop)
+            if author == Side.CUSTOMER:
+                # An acknowledgement while the shop is closed; never counts as its reply.
+                out_of_office_emit(thread=thread, message=message)
     except BaseException:
         # The rows are gone with the transaction; the files it wrote must go too.
         attachments_delete(stored)
@@ -384,6 +398,20 @@ def thread_mark_read(*, thread: Thread, acting_user=None) -> bool:
     return bool(updated)
 
 
+def thread_mark_unread(*, thread: Thread, acting_user=None) -> bool:
+    """The shop wants to come back to the thread: it is unread again from its last customer or
+    operator message (only that one shows as new). A thread with no incoming message cannot be
+    unread; answers whether a write happened."""
+    # Conditional UPDATE on a read thread with an incoming message; read time moved to just
+    # before that message, so a message arriving meanwhile still counts as unread too.
+    updated = (
+        Thread.objects.filter(pk=thread.pk, last_incoming_at__isnull=False)
+        .exclude(unread_q())
+        .update(shop_last_read_at=F("last_incoming_at") - timedelta(microseconds=1))
+    )
+    return bool(updated)
+
+
 def thread_mark_no_reply_needed(*, thread: Thread, reason: str, acting_user) -> Thread:
     """The shop says the thread needs no answer (e.g. the customer said thanks).
 
@@ -407,6 +435,7 @@ def thread_mark_no_reply_needed(*, thread: Thread, reason: str, acting_user) -> 
                 _("This conversation is not waiting for a reply."),
                 code="thread_not_awaiting_reply",
             )
+        wait_ended(locked, at=now, replied_at=None)
         _deadline_clear(locked)
         locked.no_reply_needed_reason = reason
         locked.no_reply_needed_at = now

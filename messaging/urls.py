@@ -4,6 +4,13 @@ from messaging import views
 
 urlpatterns = [
     path("messages/", views.ThreadListView.as_view(), name="thread-list"),
+    path("messages/bulk/", views.InboxBulkView.as_view(), name="thread-bulk"),
+    path("messages/updates/", views.InboxUpdatesView.as_view(), name="thread-updates"),
+    path(
+        "messages/<int:pk>/since/",
+        views.ThreadNewMessagesView.as_view(),
+        name="thread-messages-since",
+    ),
     path("messages/new/", views.OperatorThreadStartView.as_view(), name="thread-start"),
     path("messages/<int:pk>/", views.ThreadDetailView.as_view(), name="thread-detail"),
     path("messages/<int:pk>/reply/", views.ThreadReplyView.as_view(), name="thread-reply"),

@@ -5,21 +5,30 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
+from hours.selectors import shop_calendar, thread_forecasts
 from messaging import selectors, services
 from messaging.attachments import content_disposition
 from messaging.filters import DEADLINE_CHOICES, PARTICIPANT_CHOICES, ThreadPageFilter
-from messaging.forms import NoReplyNeededForm, ReplyForm, ThreadStartForm
-from messaging.models import Attachment, ReasonKind, Side, Thread
+from messaging.forms import InboxBulkForm, NoReplyNeededForm, ReplyForm, ThreadStartForm
+from messaging.models import Attachment, DeadlineStatus, ReasonKind, Side, Thread
+from messaging.selectors import AWAITING_REPLY, deadline_q
 from orders.models import Order
 from orders.selectors import order_get
+from replies import selectors as replies_selectors
+from replies.services import reply_template_fill, template_files
 from sellerdesk.errors import DomainError
+from sellerdesk.idempotency import idempotent_form
 from sellerdesk.tenancy import SellerRequired
+from sellerdesk.validation import BIGINT_MAX, storable_datetime
 
 PAGE_SIZE = 25
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -66,11 +75,16 @@ def _cursor_encode(thread: Thread) -> str:
 
 
 def _cursor_decode(raw: str | None):
+    # A cursor is typed into the address bar as easily as it is followed: anything that is not
+    # two ASCII integers naming a storable time and a bigint id is ignored (the first page).
     try:
-        micros, pk = (int(part) for part in (raw or "").split("_"))
-        return EPOCH + timedelta(microseconds=micros), pk
-    except ValueError:
+        micros, pk = (int(part) for part in (raw or "").split("_") if part.isascii())
+        at = storable_datetime(EPOCH + timedelta(microseconds=micros))
+    except (ValueError, OverflowError):
         return None
+    if at is None or not 0 < pk <= BIGINT_MAX:
+        return None
+    return at, pk
 
 
 def keyset_page(queryset, *, before: str | None, after: str | None, size: int = PAGE_SIZE):
@@ -98,36 +112,146 @@ def keyset_page(queryset, *, before: str | None, after: str | None, size: int = 
     return rows, older, newer
 
 
+# The inbox's views, in the URL as ?view=: the seller's triage (what awaits a reply, soonest
+# due first, then the rest by latest activity), or simply everything by latest activity.
+VIEW_TRIAGE, VIEW_LATEST = "awaiting", "latest"
+VIEWS = [
+    (VIEW_TRIAGE, gettext_lazy("Awaiting your reply first")),
+    (VIEW_LATEST, gettext_lazy("Latest activity")),
+]
+# More awaiting threads than this on one screen is a backlog: the rest are one click away.
+AWAITING_SHOWN = 100
+
+
 class ThreadListView(SellerRequired, View):
     def get(self, request):
+        view = request.GET.get("view")
+        if view not in dict(VIEWS):
+            view = VIEW_TRIAGE
+        now = timezone.now()
         thread_filter = ThreadPageFilter(
-            request.GET, queryset=selectors.thread_list(shop=self.shop)
+            request.GET, queryset=selectors.thread_list(shop=self.shop, now=now), request=request
         )
-        rows, older, newer = keyset_page(
-            thread_filter.qs, before=request.GET.get("before"), after=request.GET.get("after")
-        )
+        before, after = request.GET.get("before"), request.GET.get("after")
+        awaiting, awaiting_more = [], False
+        rest = thread_filter.qs
+        if view == VIEW_TRIAGE:
+            rest = rest.filter(deadline_q(DeadlineStatus.NONE, now=now))
+            if not (before or after):  # the awaiting part heads the first page only
+                due_first = thread_filter.qs.filter(deadline_q(AWAITING_REPLY, now=now)).order_by(
+                    "reply_due_at", "id"
+                )
+                awaiting = list(due_first[: AWAITING_SHOWN + 1])
+                awaiting_more = len(awaiting) > AWAITING_SHOWN
+                awaiting = awaiting[:AWAITING_SHOWN]
+        rows, older, newer = keyset_page(rest, before=before, after=after)
+        thread_forecasts([*awaiting, *rows], calendar=shop_calendar(shop=self.shop))
         query = request.GET.copy()
         for name in ("before", "after"):
             query.pop(name, None)
-        filtered = any(value for key, value in query.items())
+        filtered = any(value for key, value in query.items() if key != "view")
+        context = {
+            "filter": thread_filter,
+            "view": view,
+            "views": VIEWS,
+            "awaiting": awaiting,
+            "awaiting_more": awaiting_more,
+            "threads": rows,
+            "older": older,
+            "newer": newer,
+            "query": query.urlencode(),
+            "filtered": filtered,
+            "reasons": selectors.reasons_for(kind=ReasonKind.MESSAGE),
+            "deadline_choices": DEADLINE_CHOICES,
+            "participant_choices": PARTICIPANT_CHOICES,
+            "unread_count": selectors.unread_count(shop=self.shop),
+            "deadline_hours": settings.REPLY_DEADLINE_HOURS,
+            "bulk_form": InboxBulkForm(),
+            "now": now,
+        }
+        if request.htmx:  # the "new messages" notice reloads the list alone
+            return render(request, "messaging/includes/inbox_list.html", context)
+        return render(request, "messaging/thread_list.html", context)
+
+
+class InboxUpdatesView(SellerRequired, View):
+    """Polled by the inbox (htmx): a notice when messages arrived since the page was shown."""
+
+    def get(self, request):
+        try:
+            since = datetime.fromisoformat(request.GET.get("since", ""))
+        except ValueError:
+            return HttpResponse(status=400)
+        if timezone.is_naive(since):
+            return HttpResponse(status=400)
+        arrived = selectors.threads_with_incoming_since(shop=self.shop, since=since)
+        list_url = request.GET.get("list", "")
+        if not list_url.startswith(reverse("thread-list")):  # only ever the inbox itself
+            list_url = reverse("thread-list")
         return render(
             request,
-            "messaging/thread_list.html",
-            {
-                "filter": thread_filter,
-                "threads": rows,
-                "older": older,
-                "newer": newer,
-                "query": query.urlencode(),
-                "filtered": filtered,
-                "reasons": selectors.reasons_for(kind=ReasonKind.MESSAGE),
-                "deadline_choices": DEADLINE_CHOICES,
-                "participant_choices": PARTICIPANT_CHOICES,
-                "unread_count": selectors.unread_count(shop=self.shop),
-                "deadline_hours": settings.REPLY_DEADLINE_HOURS,
-                "now": timezone.now(),
-            },
+            "messaging/includes/inbox_updates.html",
+            {"arrived": arrived, "since": since, "list_url": list_url},
         )
+
+
+class InboxBulkView(SellerRequired, View):
+    """POST one action for the selected conversations, each through its messaging service."""
+
+    def post(self, request):
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = reverse("thread-list")
+        ids = [int(pk) for pk in request.POST.getlist("thread") if pk.isdigit()]
+        threads = list(Thread.objects.for_shop(self.shop).filter(pk__in=ids))
+        form = InboxBulkForm(request.POST, thread_ids=[thread.pk for thread in threads])
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(back)
+        action, done, skipped = form.cleaned_data["action"], 0, 0
+        for thread in threads:
+            try:
+                if action == InboxBulkForm.MARK_READ:
+                    changed = services.thread_mark_read(thread=thread, acting_user=request.user)
+                elif action == InboxBulkForm.MARK_UNREAD:
+                    changed = services.thread_mark_unread(thread=thread, acting_user=request.user)
+                else:
+                    services.thread_mark_no_reply_needed(
+                        thread=thread, reason=form.cleaned_data["reason"], acting_user=request.user
+                    )
+                    changed = True
+            except DomainError:
+                changed = False  # e.g. no longer awaiting a reply: said below, not an error page
+            done, skipped = done + changed, skipped + (not changed)
+        messages.success(request, _bulk_summary(action, done, skipped))
+        return redirect(back)
+
+
+def _bulk_summary(action: str, done: int, skipped: int) -> str:
+    said = {
+        InboxBulkForm.MARK_READ: ngettext(
+            "%(count)d conversation marked as read.",
+            "%(count)d conversations marked as read.",
+            done,
+        ),
+        InboxBulkForm.MARK_UNREAD: ngettext(
+            "%(count)d conversation marked as unread.",
+            "%(count)d conversations marked as unread.",
+            done,
+        ),
+        InboxBulkForm.NO_REPLY_NEEDED: ngettext(
+            "%(count)d conversation marked as needing no reply; its deadline is cleared.",
+            "%(count)d conversations marked as needing no reply; their deadlines are cleared.",
+            done,
+        ),
+    }[action] % {"count": done}
+    if skipped:
+        said += " " + ngettext(
+            "%(count)d was already so.", "%(count)d were already so.", skipped
+        ) % {"count": skipped}
+    return said
 
 
 # --- One thread ------------------------------------------------------------------------------
@@ -140,7 +264,26 @@ def _thread_or_404(shop, pk) -> Thread:
         raise Http404 from None
 
 
+def _template_insert(request, thread, reply_form):
+    """Without JavaScript, `?template=ID` fills the reply box with that template."""
+    suggested = list(
+        replies_selectors.templates_for_thread(shop=request.user.shop, thread=thread)[:10]
+    )
+    chosen = None
+    raw = request.GET.get("template") if request.method == "GET" else None
+    if raw and raw.isdigit():
+        chosen = replies_selectors.templates_usable(shop=request.user.shop).filter(pk=raw).first()
+    if chosen is None:
+        return suggested, None
+    filled = reply_template_fill(template=chosen, thread=thread)
+    reply_form.initial.update(body=filled.body, template=chosen.pk)
+    return suggested, filled
+
+
 def render_thread_page(request, thread, *, reply_form=None, no_reply_form=None, status=200):
+    reply_form = reply_form or ReplyForm(thread=thread)
+    thread_forecasts([thread], calendar=shop_calendar(shop=thread.shop))
+    suggested_templates, inserted_template = _template_insert(request, thread, reply_form)
     read_before = getattr(thread, "previously_read_at", thread.shop_last_read_at)
     thread_messages = list(thread.messages.all())
     for message in thread_messages:
@@ -154,7 +297,9 @@ def render_thread_page(request, thread, *, reply_form=None, no_reply_form=None, 
         {
             "thread": thread,
             "thread_messages": thread_messages,
-            "reply_form": reply_form or ReplyForm(thread=thread),
+            "reply_form": reply_form,
+            "suggested_templates": suggested_templates,
+            "inserted_template": inserted_template,
             "no_reply_form": no_reply_form or NoReplyNeededForm(),
             "now": timezone.now(),
         },
@@ -172,7 +317,31 @@ class ThreadDetailView(SellerRequired, View):
         return render_thread_page(request, thread)
 
 
+class ThreadNewMessagesView(SellerRequired, View):
+    """Polled by the thread page (htmx): the messages that arrived after the last one shown,
+    appended to the conversation; 204 (nothing to change) when there is none."""
+
+    def get(self, request, pk):
+        thread = _thread_or_404(self.shop, pk)
+        try:
+            after = int(request.GET.get("after", "0"))
+        except ValueError:
+            return HttpResponse(status=400)
+        arrived = selectors.messages_after(thread=thread, after_id=after)
+        if not arrived:
+            return HttpResponse(status=204)
+        for message in arrived:
+            message.is_new = message.author != Side.SHOP
+        services.thread_mark_read(thread=thread, acting_user=request.user)  # seen right now
+        return render(
+            request,
+            "messaging/includes/new_messages.html",
+            {"thread": thread, "thread_messages": arrived, "last_id": arrived[-1].pk},
+        )
+
+
 class ThreadReplyView(SellerRequired, View):
+    @idempotent_form
     def post(self, request, pk):
         thread = _thread_or_404(self.shop, pk)
         form = ReplyForm(request.POST, request.FILES, thread=thread)
@@ -186,13 +355,28 @@ class ThreadReplyView(SellerRequired, View):
                 to_customer=data.get("to_customer", False),
                 to_operator=data.get("to_operator", False),
                 acting_user=request.user,
-                attachments=data["attachments"],
+                attachments=[*data["attachments"], *_template_files(self.shop, data["template"])],
             )
         except DomainError as error:
             _form_errors_from(form, error)
             return render_thread_page(request, thread, reply_form=form, status=error.status_code)
-        messages.success(request, _("Your message was sent."))
+        to_customer, to_operator = data.get("to_customer", False), data.get("to_operator", False)
+        if to_customer and to_operator:
+            sent = _("Your message was sent to the customer and the operator.")
+        elif to_customer:
+            sent = _("Your message was sent to the customer.")
+        else:
+            sent = _("Your message was sent to the operator.")
+        messages.success(request, sent)
         return redirect("thread-detail", pk=thread.pk)
+
+
+def _template_files(shop, template_id) -> list:
+    """The files of the reply template the seller inserted (one of theirs or the marketplace's)."""
+    if not template_id:
+        return []
+    template = replies_selectors.templates_usable(shop=shop).filter(pk=template_id).first()
+    return template_files(template) if template is not None else []
 
 
 class ThreadNoReplyNeededView(SellerRequired, View):
@@ -208,7 +392,10 @@ class ThreadNoReplyNeededView(SellerRequired, View):
         except DomainError as error:
             _form_errors_from(form, error)
             return render_thread_page(request, thread, no_reply_form=form, status=error.status_code)
-        messages.success(request, _("Marked as needing no reply."))
+        messages.success(
+            request,
+            _("Marked as needing no reply: the deadline is cleared and the operator sees why."),
+        )
         return redirect("thread-detail", pk=thread.pk)
 
 
@@ -245,6 +432,7 @@ class _ThreadStartView(SellerRequired, View):
             form.initial["recipient"] = request.GET["recipient"]
         return self.render_form(request, order, form)
 
+    @idempotent_form
     def post(self, request, pk=None):
         order = self.get_order(pk)
         form = self.make_form(order, request.POST, request.FILES)
@@ -267,7 +455,14 @@ class _ThreadStartView(SellerRequired, View):
         except DomainError as error:
             _form_errors_from(form, error)
             return self.render_form(request, order, form, status=error.status_code)
-        messages.success(request, _("Conversation started."))
+        messages.success(
+            request,
+            _("Conversation “%(subject)s” started with the %(recipient)s.")
+            % {
+                "subject": thread.subject,
+                "recipient": _("customer") if recipient == "customer" else _("operator"),
+            },
+        )
         return redirect("thread-detail", pk=thread.pk)
 
 

@@ -15,6 +15,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from sellerdesk.api.errors import fault_for
 from sellerdesk.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -105,10 +106,12 @@ def mirakl_exception_handler(exc, context):
         if getattr(exc, "wait", None):
             headers["Retry-After"] = str(int(exc.wait))
     else:
-        log.exception("Unexpected error in the Mirakl-compatible API", exc_info=exc)
-        status_code = status.HTTP_500_INTERNAL_SERVER_ERROR
-        message = _("An unexpected error occurred. It has been logged.")
-        errors = [{"code": "INTERNAL_ERROR", "message": message}]
+        # An outage is a 503, a body over the limits a 413, a bug a 500 (each logged there).
+        status_code, code, message = fault_for(exc)
+        code = {"server_error": "INTERNAL_ERROR"}.get(code, code.upper())
+        errors = [{"code": code, "message": message}]
+        if status_code == 503:
+            headers["Retry-After"] = "30"
     set_rollback()
     return Response(error_body(status_code, message, errors), status=status_code, headers=headers)
 

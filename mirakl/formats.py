@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from mirakl.errors import MiraklError
+from sellerdesk.validation import DATETIME_RANGE_MESSAGE, parse_id, storable_datetime
 
 
 def mirakl_datetime(value: datetime | None) -> str | None:
@@ -28,7 +29,10 @@ class MiraklDateTimeField(serializers.DateTimeField):
             raise serializers.ValidationError(
                 _("Use an ISO 8601 date-time such as 2025-01-31T00:00:00Z.")
             )
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        parsed = storable_datetime(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC))
+        if parsed is None:
+            raise serializers.ValidationError(DATETIME_RANGE_MESSAGE)
+        return parsed
 
 
 class CommaListField(serializers.CharField):
@@ -91,8 +95,7 @@ def split_name(full_name: str) -> tuple[str, str]:
 
 def int_id(raw) -> int | None:
     """A SellerDesk id given as a Mirakl string id; None when it cannot be one (a 404)."""
-    text = str(raw).strip()
-    return int(text) if text.isdigit() and len(text) < 19 else None
+    return parse_id(raw)
 
 
 def json_numbers(value):

@@ -5,12 +5,13 @@ on `requests` often send a JSON body without any Content-Type (a session whose h
 dropped after a file upload): the last parser reads any other body as JSON.
 """
 
-import json
 from decimal import Decimal
 
 from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
+
+from sellerdesk.validation import json_loads
 
 
 class MiraklJSONParser(BaseParser):
@@ -22,7 +23,7 @@ class MiraklJSONParser(BaseParser):
         if not raw.strip():
             return {}
         try:
-            return json.loads(raw.decode(encoding), parse_float=Decimal)
+            return json_loads(raw.decode(encoding), parse_float=Decimal)
         except (ValueError, UnicodeError) as error:
             raise ParseError(f"JSON parse error: {error}") from None
 
@@ -48,9 +49,9 @@ def json_part(request, name: str) -> dict:
         value = value.decode("utf-8", errors="replace")
     try:
         if isinstance(value, str):
-            value = json.loads(value, parse_float=Decimal)
+            value = json_loads(value, parse_float=Decimal)
         if isinstance(value, str):  # JSON text quoted once more, as some clients send it
-            value = json.loads(value, parse_float=Decimal)
+            value = json_loads(value, parse_float=Decimal)
     except ValueError:
         raise ValidationError({name: [_("This part must be a JSON object.")]}) from None
     if not isinstance(value, dict):

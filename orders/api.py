@@ -1,5 +1,7 @@
 """REST API for orders: the seller's endpoints and the operator's import and receipt."""
 
+from decimal import Decimal
+
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,9 +15,15 @@ from orders import selectors, services
 from orders.extensions import order_sections
 from orders.filters import OrderFilter
 from orders.models import SELLER_ACTIONS, OrderEvent, OrderEventKind, OrderState
-from sellerdesk.api.fields import LowerChoiceField, money_field
+from sellerdesk.api.fields import (
+    MAX_STORED_AMOUNT,
+    LowerChoiceField,
+    StorableDateTimeField,
+    money_field,
+)
 from sellerdesk.api.pagination import CursorPagination
 from sellerdesk.api.views import get_or_404
+from sellerdesk.idempotency import idempotent
 from sellerdesk.tenancy import ALL_SHOPS, IsOperator, SellerScopedAPI
 from shops.models import Shop
 
@@ -52,9 +60,9 @@ class OrderListOutput(serializers.Serializer):
     total_amount = money_field()
     frozen = serializers.BooleanField()
     created_at = serializers.DateTimeField()
-    shipped_at = serializers.DateTimeField()
-    received_at = serializers.DateTimeField()
-    closed_at = serializers.DateTimeField()
+    shipped_at = serializers.DateTimeField(allow_null=True)
+    received_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
 
 
 class OrderDetailOutput(OrderListOutput):
@@ -111,7 +119,7 @@ class OrderEventOutput(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=OrderEventKind.choices)
     label = serializers.CharField(source="get_kind_display")
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
     actor_side = serializers.CharField()
     from_state = serializers.SerializerMethodField()
     to_state = serializers.SerializerMethodField()
@@ -249,11 +257,12 @@ class OrderImportInput(serializers.Serializer):
         default="EUR",
         error_messages={"invalid": _("Use an ISO 4217 code such as EUR.")},
     )
-    lines = LineImportInput(many=True, allow_empty=False)
-    shipping_amount = money_field(min_value=0, default="0.00")
+    lines = LineImportInput(many=True, allow_empty=False, max_length=1000)
+    # A Decimal, not "0.00": DRF hands a default over as it is, unparsed.
+    shipping_amount = money_field(min_value=0, default=Decimal("0.00"))
     state = LowerChoiceField(choices=OrderState.choices, default="waiting_acceptance")
-    created_at = serializers.DateTimeField(required=False)
-    shipped_at = serializers.DateTimeField(required=False)
+    created_at = StorableDateTimeField(required=False)
+    shipped_at = StorableDateTimeField(required=False)
 
     def validate(self, attrs):
         now = timezone.now()
@@ -269,6 +278,11 @@ class OrderImportInput(serializers.Serializer):
             errors["shipped_at"] = [_("Only a shipped order has a shipping date.")]
         if attrs.get("shipped_at") and attrs["shipped_at"] < attrs["created_at"]:
             errors["shipped_at"] = [_("An order ships after it is created.")]
+        total = attrs["shipping_amount"] + sum(
+            line["quantity"] * line["unit_price"] for line in attrs["lines"]
+        )
+        if total > MAX_STORED_AMOUNT:
+            errors["lines"] = [_("The order's total is too large.")]
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
@@ -294,6 +308,7 @@ class OperatorOrderListApi(generics.ListCreateAPIView):
         return selectors.order_list(shop=ALL_SHOPS)
 
     @extend_schema(request=OrderImportInput, responses={201: OrderDetailOutput})
+    @idempotent
     def post(self, request):
         serializer = OrderImportInput(data=request.data)
         serializer.is_valid(raise_exception=True)

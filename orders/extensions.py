@@ -32,3 +32,18 @@ def register_order_section(section: OrderSection) -> None:
 
 def order_sections() -> list[OrderSection]:
     return sorted(_sections.values(), key=lambda section: section.position)
+
+
+# Called inside the transaction that ships an order (by hand or by an import of a shipped
+# order), with the order as written: the statistics count the shipment with it.
+_shipped_hooks: list[Callable] = []
+
+
+def register_order_shipped(hook: Callable) -> None:
+    if hook not in _shipped_hooks:
+        _shipped_hooks.append(hook)
+
+
+def order_shipped_notify(order) -> None:
+    for hook in _shipped_hooks:
+        hook(order)

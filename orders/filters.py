@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.freeze import frozen_q
 from orders.models import Order, OrderState
+from sellerdesk import filters as safe_filters
 from sellerdesk.filters import LocalDateFilter
 
 
@@ -27,16 +28,16 @@ class OrderFilter(django_filters.FilterSet):
     has_open_incident = django_filters.BooleanFilter(
         label=_("Has an open incident"), method="filter_has_open_incident"
     )
-    created_after = django_filters.IsoDateTimeFilter(
+    created_after = safe_filters.IsoDateTimeFilter(
         label=_("Created after"), field_name="created_at", lookup_expr="gte"
     )
-    created_before = django_filters.IsoDateTimeFilter(
+    created_before = safe_filters.IsoDateTimeFilter(
         label=_("Created before"), field_name="created_at", lookup_expr="lt"
     )
-    shipped_after = django_filters.IsoDateTimeFilter(
+    shipped_after = safe_filters.IsoDateTimeFilter(
         label=_("Shipped after"), field_name="shipped_at", lookup_expr="gte"
     )
-    shipped_before = django_filters.IsoDateTimeFilter(
+    shipped_before = safe_filters.IsoDateTimeFilter(
         label=_("Shipped before"), field_name="shipped_at", lookup_expr="lt"
     )
 

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orders.extensions import order_shipped_notify
 from orders.freeze import frozen_q, is_frozen, order_freezers
 from orders.models import (
     ACTION_EVENT,
@@ -115,6 +116,8 @@ def _order_transition(
         setattr(locked, timestamp_field, now)
         update_fields.append(timestamp_field)
     locked.save(update_fields=update_fields)
+    if next_state == OrderState.SHIPPED:
+        order_shipped_notify(locked)
     event = order_event_record(
         order=locked,
         kind=ACTION_EVENT[action],
@@ -246,9 +249,25 @@ def _advance_step(
         )
         if not ids:
             return 0, skipped
-        moved = Order.objects.filter(pk__in=ids, state=from_state).update(
-            state=to_state, updated_at=now, **{timestamp_field: now}
+        # The UPDATE re-checks every condition, the freeze included: the SELECT's snapshot may
+        # predate an incident committed since (its lock released, so SKIP LOCKED did not skip
+        # the order), and READ COMMITTED gives this statement a newer snapshot that sees it.
+        moved = (
+            Order.objects.filter(pk__in=ids, state=from_state)
+            .exclude(frozen_q())
+            .update(state=to_state, updated_at=now, **{timestamp_field: now})
         )
+        if moved < len(ids):
+            # Frozen meanwhile: skipped like the others. The rows stay locked by this
+            # transaction, so those now in to_state at `now` are exactly the ones it moved.
+            skipped += len(ids) - moved
+            ids = list(
+                Order.objects.filter(
+                    pk__in=ids, state=to_state, **{timestamp_field: now}
+                ).values_list("pk", flat=True)
+            )
+            if not ids:
+                return 0, skipped
         OrderEvent.objects.bulk_create(
             OrderEvent(
                 order_id=order_id,
@@ -373,6 +392,8 @@ def order_import(
                 )
                 for line in lines
             )
+            if order.shipped_at:
+                order_shipped_notify(order)
             order_event_record(
                 order=order,
                 kind=OrderEventKind.CREATED,

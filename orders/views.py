@@ -50,8 +50,11 @@ def _order_or_404(shop, pk) -> Order:
         raise Http404 from None
 
 
-def render_order_page(request, order, *, forms=None, status=200):
-    """The order page, also re-rendered with a refused form's errors next to its fields."""
+def render_order_page(request, order, *, forms=None, refusal=None, status=200):
+    """The order page, also re-rendered with a refused form's errors next to its fields.
+
+    `refusal` is (action, message) for an action the page no longer offers (e.g. a cancel sent
+    from a page opened before the order froze): it is said once, in the actions card."""
     forms = forms or {}
     actions = [] if order.frozen else [a for a in order.allowed_actions() if a in SELLER_ACTIONS]
     panels = []
@@ -59,6 +62,11 @@ def render_order_page(request, order, *, forms=None, status=200):
         if section.template:
             context = section.page_context(order, request) if section.page_context else {}
             panels.append({"template": section.template, "context": context, "key": section.key})
+    # A frozen order is about its incident: that panel comes first, right under the notice.
+    top_panels = [panel for panel in panels if order.frozen and panel["key"] == "incidents"]
+    panels = [panel for panel in panels if panel not in top_panels]
+    if refusal and refusal[0] in actions:
+        refusal = None  # the action's own form shows it, next to its fields
     context = {
         "order": order,
         "lines": order.lines.all(),
@@ -69,6 +77,8 @@ def render_order_page(request, order, *, forms=None, status=200):
         "cancel_form": forms.get("cancel") or ReasonForm(prefix="cancel"),
         "ship_form": forms.get("ship") or ShipForm(prefix="ship"),
         "panels": panels,
+        "top_panels": top_panels,
+        "refusal": refusal[1] if refusal else "",
     }
     return render(request, "orders/order_detail.html", context, status=status)
 
@@ -96,8 +106,27 @@ class OrderActionView(SellerRequired, View):
         except DomainError as error:
             if form is not None:
                 form.add_error(None, str(error.detail))
-                return render_order_page(request, order, forms={action: form}, status=409)
-            messages.error(request, str(error.detail))
-            return redirect("order-detail", pk=order.pk)
-        messages.success(request, _("Order %(reference)s: done.") % {"reference": order.reference})
+            return render_order_page(
+                request,
+                order,
+                forms={action: form} if form is not None else {},
+                refusal=(action, str(error.detail)),
+                status=error.status_code,
+            )
+        messages.success(request, _success_message(action, order, form))
         return redirect("order-detail", pk=order.pk)
+
+
+def _success_message(action: str, order: Order, form) -> str:
+    """What happened, in the seller's words, and what comes next."""
+    data = form.cleaned_data if form is not None else {}
+    return {
+        "accept": _("Order %(reference)s accepted: ship it next, with its tracking number."),
+        "refuse": _("Order %(reference)s refused: the customer is told by the marketplace."),
+        "cancel": _("Order %(reference)s canceled before shipment."),
+        "ship": _("Order %(reference)s marked as shipped with %(carrier)s, tracking %(tracking)s."),
+    }[action] % {
+        "reference": order.reference,
+        "carrier": data.get("carrier", ""),
+        "tracking": data.get("tracking_number", ""),
+    }

@@ -12,17 +12,17 @@ from orders.models import Order
 from refunds import selectors, services
 from refunds.calculations import LineRequest, RefundRequest
 from refunds.filters import OperatorRefundFilter, RefundFilter
-from refunds.idempotency import HEADER, idempotency_key_from, request_fingerprint
 from refunds.models import Refund, RefundState
-from sellerdesk.api.fields import LowerChoiceField, money_field
+from sellerdesk.api.fields import LowerChoiceField, id_field, money_field
 from sellerdesk.api.views import get_or_404
+from sellerdesk.idempotency import HEADER, idempotent
 from sellerdesk.tenancy import ALL_SHOPS, IsOperator, SellerScopedAPI
 
 # --- Input -------------------------------------------------------------------------------------
 
 
 class RefundLineInput(serializers.Serializer):
-    line = serializers.IntegerField(help_text="The order line's id.")
+    line = id_field(help_text="The order line's id.")
     quantity = serializers.IntegerField(
         required=False, max_value=1_000_000, help_text="Units to refund (at the unit price)."
     )
@@ -105,8 +105,8 @@ class RefundOutput(serializers.Serializer):
     shipping_amount = money_field()
     total_amount = money_field()
     created_at = serializers.DateTimeField()
-    created_by = serializers.CharField(source="created_by.username", default=None)
-    decided_at = serializers.DateTimeField()
+    created_by = serializers.CharField(source="created_by.username", default=None, allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
     refuse_reason = serializers.CharField()
     notified_at = serializers.DateTimeField(
         allow_null=True, help_text="When the customer's first email about it was delivered."
@@ -115,7 +115,7 @@ class RefundOutput(serializers.Serializer):
 
 class OperatorRefundOutput(RefundOutput):
     shop = serializers.CharField(source="shop.code")
-    decided_by = serializers.CharField(source="decided_by.username", default=None)
+    decided_by = serializers.CharField(source="decided_by.username", default=None, allow_null=True)
 
 
 class BreakdownLineOutput(serializers.Serializer):
@@ -164,7 +164,11 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
     HEADER,
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description="Optional. The same key and body replays the first refund; another body is a 409.",
+    description=(
+        "Optional. The same key with the same body on the same endpoint replays the first "
+        "answer (`Idempotent-Replayed: true`); with another body or endpoint it is a 409 "
+        "`idempotency_key_reused`. Keys are the shop's, kept IDEMPOTENCY_KEEP_HOURS."
+    ),
 )
 
 
@@ -190,9 +194,9 @@ class OrderRefundListCreateApi(SellerScopedAPI, generics.ListAPIView):
         parameters=[IDEMPOTENCY_PARAMETER],
         responses={201: RefundOutput},
     )
+    @idempotent
     def post(self, request, pk):
         order = _seller_order(self.shop, pk)
-        key = idempotency_key_from(request)
         serializer = RefundInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         created = services.refund_create(
@@ -201,12 +205,9 @@ class OrderRefundListCreateApi(SellerScopedAPI, generics.ListAPIView):
             note=serializer.validated_data["note"],
             request=serializer.refund_request(),
             acting_user=request.user,
-            idempotency_key=key,
-            request_hash=request_fingerprint(order_id=order.pk, body=request.data) if key else "",
         )
         refund = selectors.refund_detail_queryset(shop=self.shop).get(pk=created.refund.pk)
-        headers = {"Idempotent-Replayed": "true"} if created.replayed else {}
-        return Response(RefundOutput(refund).data, status=status.HTTP_201_CREATED, headers=headers)
+        return Response(RefundOutput(refund).data, status=status.HTTP_201_CREATED)
 
 
 class OrderRefundPreviewApi(SellerScopedAPI, APIView):

@@ -4,7 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.filters import LowerCaseChoiceFilter
 from refunds.models import Refund, RefundState
+from sellerdesk import filters as safe_filters
 from sellerdesk.filters import LocalDateFilter
+from sellerdesk.validation import parse_id
 
 
 class RefundFilter(django_filters.FilterSet):
@@ -12,10 +14,10 @@ class RefundFilter(django_filters.FilterSet):
         label=_("State"), choices=[(value.lower(), label) for value, label in RefundState.choices]
     )
     order = django_filters.CharFilter(label=_("Order (id or number)"), method="filter_order")
-    created_after = django_filters.IsoDateTimeFilter(
+    created_after = safe_filters.IsoDateTimeFilter(
         label=_("Created after"), field_name="created_at", lookup_expr="gte"
     )
-    created_before = django_filters.IsoDateTimeFilter(
+    created_before = safe_filters.IsoDateTimeFilter(
         label=_("Created before"), field_name="created_at", lookup_expr="lt"
     )
 
@@ -26,8 +28,9 @@ class RefundFilter(django_filters.FilterSet):
     def filter_order(self, queryset, name, value):
         value = value.strip()
         match = Q(order__reference__iexact=value)
-        if value.isdigit():
-            match |= Q(order_id=int(value))
+        order_id = parse_id(value)
+        if order_id is not None:
+            match |= Q(order_id=order_id)
         return queryset.filter(match)
 
 
@@ -45,3 +48,15 @@ class RefundPageFilter(RefundFilter):
     created_before = LocalDateFilter(
         label=_("Created until"), field_name="created_at", bound="until"
     )
+    # The to-do home's "refunds the operator refused" lists the recent decisions.
+    decided_after = django_filters.DateFilter(
+        label=_("Decided from"), field_name="decided_at", lookup_expr="date__gte"
+    )
+    # What the dashboard's refund tiles count: refused refunds do not.
+    not_refused = django_filters.BooleanFilter(label=_("Not refused"), method="filter_not_refused")
+
+    def filter_not_refused(self, queryset, name, value):
+        if value is None:
+            return queryset
+        refused = Q(state=RefundState.REFUSED)
+        return queryset.exclude(refused) if value else queryset.filter(refused)

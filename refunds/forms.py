@@ -96,12 +96,16 @@ class RefundForm(forms.Form):
             lines=lines, amount=data.get("amount"), shipping_amount=data.get("shipping_amount")
         )
 
-    def add_domain_error(self, error) -> None:
-        """Show a refused refund next to the form: the message, and each field's own errors."""
-        self.add_error(None, str(error.detail))
+    def add_domain_error(self, error, *, already_shown: str = "") -> None:
+        """Show a refused refund next to the form, each message once: a field's own errors next
+        to it, the overall message at the top unless the page says it already (`already_shown`,
+        e.g. the window that ended) or a field already carries the same words."""
+        shown = {already_shown} if already_shown else set()
         for name, messages in (error.fields or {}).items():
             for message in messages:
-                if name in self.fields:
-                    self.add_error(name, str(message))
-                elif name != "reason":
-                    self.add_error(None, str(message))
+                target = name if name in self.fields else None
+                if str(message) not in shown and (target or name != "reason"):
+                    self.add_error(target, str(message))
+                    shown.add(str(message))
+        if str(error.detail) not in shown:
+            self.add_error(None, str(error.detail))

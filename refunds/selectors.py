@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from notifications.models import RecipientKind
 from notifications.selectors import notice_sent_at
@@ -18,7 +20,7 @@ from refunds.calculations import (
     load_refundable,
     refund_deadline,
 )
-from refunds.models import Refund, RefundLine
+from refunds.models import Refund, RefundLine, RefundState
 from refunds.notices import REFUND_EVENTS
 from refunds.reasons import reason_label_expression
 from sellerdesk.errors import DomainError
@@ -102,6 +104,19 @@ class OrderRefundSummary:
     can_refund: bool
     why_not: str
 
+    def _sum(self, state: str) -> Decimal:
+        return sum((r.total_amount for r in self.refunds if r.state == state), Decimal("0.00"))
+
+    @property
+    def pending_amount(self) -> Decimal:
+        """Created, not yet paid by the marketplace: apart from what was refunded."""
+        return self._sum(RefundState.PENDING)
+
+    @property
+    def confirmed_amount(self) -> Decimal:
+        """Refunds the operator confirmed as paid."""
+        return self._sum(RefundState.REFUNDED)
+
 
 def order_refund_summary(*, order: Order, now: datetime | None = None) -> OrderRefundSummary:
     balance = load_refundable(order)
@@ -110,11 +125,15 @@ def order_refund_summary(*, order: Order, now: datetime | None = None) -> OrderR
         check_order_refundable(order, now=now or timezone.now())
     except DomainError as error:
         why_not = str(error.detail)
+    if not why_not and balance.total_amount <= 0:
+        why_not = _("Nothing is left to refund on order %(reference)s.") % {
+            "reference": order.reference
+        }
     return OrderRefundSummary(
         order=order,
         balance=balance,
         refund_deadline=refund_deadline(order),
         refunds=list(order_refunds(order=order)),
-        can_refund=not why_not and balance.total_amount > 0,
+        can_refund=not why_not,
         why_not=why_not,
     )

@@ -30,6 +30,7 @@ from refunds.models import Refund, RefundLine, RefundState
 from refunds.notices import REFUND_CONFIRMED, REFUND_CREATED, REFUND_REFUSED, refund_notices_emit
 from refunds.reasons import is_refund_reason, reason_labels_in_every_language
 from sellerdesk.errors import DomainError, InvalidState
+from stats.rollup import shop_day_add, shop_timezone
 
 # --- Create -------------------------------------------------------------------------------------
 
@@ -91,6 +92,8 @@ def refund_create(
             check_order_refundable(locked, now=now)
             balance = load_refundable(locked)
             breakdown = compute_refund(balance, request, currency=locked.currency)
+            # Its first refund that counts puts the order in its shipping day's refunded cohort.
+            first_of_order = not Refund.objects.filter(order=locked).counting().exists()
             refund = Refund.objects.create(
                 order=locked,
                 shop_id=locked.shop_id,
@@ -114,6 +117,7 @@ def refund_create(
                 )
                 for part in breakdown.lines
             )
+            _rollup_refund(order=locked, refund=refund, sign=1, order_cohort=first_of_order)
             order_event_record(
                 order=locked,
                 kind=OrderEventKind.REFUND_CREATED,
@@ -146,6 +150,20 @@ def refund_create(
     return RefundCreated(refund=refund, order_fully_refunded=fully_refunded)
 
 
+def _rollup_refund(*, order: Order, refund: Refund, sign: int, order_cohort: bool) -> None:
+    tz = shop_timezone(order.shop_id)
+    shop_day_add(
+        shop_id=order.shop_id,
+        at=refund.created_at,
+        currency=refund.currency,
+        tz=tz,
+        refunds_count=sign,
+        refunded_amount=sign * refund.total_amount,
+    )
+    if order_cohort and order.shipped_at:
+        shop_day_add(shop_id=order.shop_id, at=order.shipped_at, tz=tz, orders_refunded=sign)
+
+
 # --- Operator decisions -------------------------------------------------------------------------
 
 
@@ -175,6 +193,15 @@ def _decide(
             raise RefundNotPending(
                 _("Refund #%(id)s is already %(state)s: only a pending refund can be decided.")
                 % {"id": refund.pk, "state": current.get_state_display().lower()}
+            )
+        if to_state == RefundState.REFUSED:
+            # A refused refund no longer counts: out of its day, and the order out of the
+            # refunded cohort unless another refund still counts.
+            _rollup_refund(
+                order=order,
+                refund=refund,
+                sign=-1,
+                order_cohort=not Refund.objects.filter(order=order).counting().exists(),
             )
         order_event_record(
             order=order,

@@ -16,6 +16,7 @@ from refunds.forms import RefundForm
 from refunds.models import Refund, RefundState
 from sellerdesk.errors import DomainError
 from sellerdesk.formatting import format_money
+from sellerdesk.idempotency import idempotent_form
 from sellerdesk.tenancy import SellerRequired
 
 PAGE_SIZE = 25
@@ -50,6 +51,11 @@ class RefundDetailView(SellerRequired, View):
         return render(request, "refunds/refund_detail.html", {"refund": refund})
 
 
+def order_refund_refusal(order) -> str:
+    """The reason the order cannot be refunded at all, already shown at the top of the form."""
+    return selectors.order_refund_summary(order=order).why_not
+
+
 class OrderRefundCreateView(SellerRequired, View):
     """GET the refund form of an order; POST "preview" shows the breakdown (without JavaScript),
     POST creates the refund. A refused refund comes back next to the form, nothing written."""
@@ -60,13 +66,14 @@ class OrderRefundCreateView(SellerRequired, View):
         except Order.DoesNotExist:
             raise Http404 from None
 
-    def _render(self, request, order, form, *, preview=None, status=200):
+    def _render(self, request, order, form, *, preview=None, confirming=False, status=200):
         rows = form.bound_line_rows()
         if preview is not None:
             parts = {part.line_id: part for part in preview.breakdown.lines}
             for row in rows:
                 row["part"] = parts.get(row["line"].pk)
                 row["left"] = preview.remaining.lines[row["line"].pk]
+        summary = selectors.order_refund_summary(order=order)
         return render(
             request,
             "refunds/refund_form.html",
@@ -74,8 +81,10 @@ class OrderRefundCreateView(SellerRequired, View):
                 "order": order,
                 "form": form,
                 "rows": rows,
-                "summary": selectors.order_refund_summary(order=order),
+                "summary": summary,
                 "preview": preview,
+                "confirming": confirming,
+                "customer_first_name": (order.customer_name or "").split(" ")[0],
             },
             status=status,
         )
@@ -84,7 +93,11 @@ class OrderRefundCreateView(SellerRequired, View):
         order = self._order(pk)
         return self._render(request, order, RefundForm(order=order, balance=load_refundable(order)))
 
+    @idempotent_form
     def post(self, request, pk):
+        """Three steps, so that Enter in a field never refunds: "preview" shows the breakdown,
+        "Refund…" asks for confirmation with the exact total, and only "confirm" with that same
+        total creates it (amounts changed after the question are asked again)."""
         order = self._order(pk)
         form = RefundForm(request.POST, order=order, balance=load_refundable(order))
         previewing = "preview" in request.POST
@@ -92,14 +105,17 @@ class OrderRefundCreateView(SellerRequired, View):
             form.fields["reason"].required = False  # the amounts first, the reason at the end
         if not form.is_valid():
             return self._render(request, order, form, status=400)
-        if previewing:
-            try:
-                with transaction.atomic():
-                    preview = selectors.refund_preview(order=order, request=form.refund_request())
-            except DomainError as error:
-                form.add_domain_error(error)
-                return self._render(request, order, form, status=error.status_code)
-            return self._render(request, order, form, preview=preview)
+        try:
+            with transaction.atomic():
+                preview = selectors.refund_preview(order=order, request=form.refund_request())
+        except DomainError as error:
+            form.add_domain_error(error, already_shown=order_refund_refusal(order))
+            return self._render(request, order, form, status=error.status_code)
+        confirmed = request.POST.get("confirm") == "1" and request.POST.get(
+            "confirmed_total"
+        ) == str(preview.breakdown.total_amount)
+        if previewing or not confirmed:
+            return self._render(request, order, form, preview=preview, confirming=not previewing)
         try:
             created = services.refund_create(
                 order=order,
@@ -109,12 +125,19 @@ class OrderRefundCreateView(SellerRequired, View):
                 acting_user=request.user,
             )
         except DomainError as error:
-            form.add_domain_error(error)
+            form.add_domain_error(error, already_shown=order_refund_refusal(order))
             return self._render(request, order, form, status=error.status_code)
         refund = created.refund
         messages.success(
             request,
-            _("Refund #%(id)s of %(total)s created. The customer is notified by email.")
-            % {"id": refund.pk, "total": format_money(refund.total_amount, refund.currency)},
+            _(
+                "Refund #%(id)s of %(total)s to %(customer)s created: it is pending "
+                "until the marketplace pays it, and %(customer)s is notified by email."
+            )
+            % {
+                "id": refund.pk,
+                "total": format_money(refund.total_amount, refund.currency),
+                "customer": order.customer_name,
+            },
         )
         return redirect("order-detail", pk=order.pk)

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 # The seller's menu, after the marketplace's: (url name, label, group). A page whose app is not
 # installed yet simply has no entry.
 NAVIGATION = [
-    ("dashboard", _("Dashboard"), None),
+    ("home", _("To do"), None),
+    ("dashboard", _("Statistics"), None),
     ("thread-list", _("Messages"), None),
     ("order-list", _("Orders"), None),
     ("incident-list", _("Incidents"), _("Customer care")),

@@ -8,10 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 class IdempotencyRecord(models.Model):
-    """The first answer to a creating POST sent with an `Idempotency-Key` (see idempotency.py)."""
+    """The first answer to a creating POST sent with an `Idempotency-Key` (see idempotency.py),
+    or to a page form's submission (its one-time form key)."""
 
+    # Whose keys these are: "shop:<id>" (every user and key of one shop share them),
+    # "operator:<user id>", or "form:<user id>" for page forms.
+    scope = models.CharField(_("scope"), max_length=40)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idempotency_records"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="idempotency_records",
     )
     key = models.CharField(_("key"), max_length=255)
     # "POST /api/v1/orders/12/threads/": a key reused on another endpoint is a different request.
@@ -25,7 +33,9 @@ class IdempotencyRecord(models.Model):
         verbose_name = _("idempotency record")
         verbose_name_plural = _("idempotency records")
         constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")
+            models.UniqueConstraint(
+                fields=["scope", "key"], name="idempotency_key_unique_per_scope"
+            )
         ]
         indexes = [models.Index(fields=["created_at"], name="idempotency_created")]
 

@@ -30,6 +30,7 @@ if not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "sellerdesk.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "django_filters",
+    "django_htmx",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "sellerdesk",
@@ -50,8 +52,13 @@ INSTALLED_APPS = [
     "incidents",
     "refunds",
     "stats",
+    "todo",
     "notifications",
     "mirakl",
+    "axes",
+    "csp",
+    "replies",
+    "hours",
 ]
 
 MIDDLEWARE = [
@@ -64,7 +71,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sellerdesk.middleware.ViewerTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # After the auth middleware: counts failed logins and answers the lockout page.
+    "axes.middleware.AxesMiddleware",
+    "sellerdesk.middleware.PermissionsPolicyMiddleware",
+    # Last, so it sees what views raise before Django turns it into an HTML page.
+    "sellerdesk.middleware.ApiFaultMiddleware",
 ]
 
 ROOT_URLCONF = "sellerdesk.urls"
@@ -103,6 +117,11 @@ AUTH_USER_MODEL = "shops.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out user or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -173,7 +192,8 @@ REDIS_URL = env_str("REDIS_URL", "")
 CACHE_URL = env_str("CACHE_URL", REDIS_URL)
 if CACHE_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        # Fails open: Redis down makes the throttle allow and every read a miss (logged).
+        "default": {"BACKEND": "sellerdesk.cache.FailOpenRedisCache", "LOCATION": CACHE_URL}
     }
 else:
     CACHES = {
@@ -223,17 +243,33 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messaging.tasks.flag_reply_deadlines",
         "schedule": timedelta(minutes=env_int("REPLY_DEADLINE_JOB_MINUTES", 5, minimum=1)),
     },
+    "purge-idempotency-records": {
+        "task": "sellerdesk.tasks.purge_idempotency_records",
+        "schedule": timedelta(hours=1),
+    },
+    "warn-before-closures": {
+        "task": "hours.tasks.warn_before_closures",
+        "schedule": timedelta(minutes=env_int("CLOSURE_WARNING_JOB_MINUTES", 30, minimum=1)),
+    },
     "remind-waiting-incidents": {
         "task": "incidents.tasks.remind_waiting_incidents",
         "schedule": timedelta(minutes=env_int("REMIND_INCIDENTS_EVERY_MINUTES", 60, minimum=1)),
     },
 }
 
+# --- Idempotency-Key ---------------------------------------------------------------------------
+# How long a key's first answer is kept for replays; at least a day (retries span hours).
+IDEMPOTENCY_KEEP_HOURS = env_int("IDEMPOTENCY_KEEP_HOURS", 48, minimum=24)
+
 # --- Domain ------------------------------------------------------------------------------------
 AUTO_RECEIVE_DAYS = env_int("AUTO_RECEIVE_DAYS", 15, minimum=1)
 AUTO_CLOSE_DAYS = env_int("AUTO_CLOSE_DAYS", 30, minimum=1)
 REPLY_DEADLINE_HOURS = env_int("REPLY_DEADLINE_HOURS", 48, minimum=1)
 REPLY_DUE_SOON_HOURS = env_int("REPLY_DUE_SOON_HOURS", 12, minimum=1)
+# The marketplace's terms count wall-clock hours; on, the deadline counts the shop's open hours.
+REPLY_DEADLINE_BUSINESS_HOURS = env_bool("REPLY_DEADLINE_BUSINESS_HOURS", False)
+# The digest before a closure goes out in the shop's last open hours before it closes.
+CLOSURE_WARNING_HOURS = env_int("CLOSURE_WARNING_HOURS", 2, minimum=1)
 # Attachments: per file, per message (all files together) and how many files a message may carry.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 ATTACHMENT_MAX_MESSAGE_BYTES = env_int("ATTACHMENT_MAX_MESSAGE_BYTES", 30 * 1024 * 1024, minimum=1)
@@ -245,6 +281,16 @@ STATS_ALERT_INCIDENT_RATE = env_float("STATS_ALERT_INCIDENT_RATE", 0.05, minimum
 STATS_ALERT_REPLY_HOURS = env_int("STATS_ALERT_REPLY_HOURS", 24, minimum=1)
 STATS_ALERT_OVERDUE = env_int("STATS_ALERT_OVERDUE", 5, minimum=1)
 DEFAULT_CURRENCY = "EUR"
+# Reply templates' {tracking_url}: the tracking page of each carrier (name in lower case), with
+# {tracking_number} in it. A carrier missing here leaves {tracking_url} unfilled.
+TRACKING_URLS = {
+    "correos": "https://www.correos.es/es/es/herramientas/localizador/envios/detalle?tracking-number={tracking_number}",
+    "seur": "https://www.seur.com/livetracking/?segOnlineIdentificador={tracking_number}",
+    "mrw": "https://www.mrw.es/seguimiento_envios/MRW_resultados_consultas.asp?num={tracking_number}",
+    "gls": "https://gls-group.com/ES/es/seguimiento-envio?match={tracking_number}",
+    "dhl": "https://www.dhl.com/es-es/home/tracking.html?tracking-id={tracking_number}",
+    "ups": "https://www.ups.com/track?tracknum={tracking_number}",
+}
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Notifications and webhooks (the outbox) -------------------------------------------------
@@ -270,6 +316,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "sellerdesk.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "sellerdesk.api.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -313,6 +364,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sellerdesk.api.schema.add_error_responses",
+        "sellerdesk.api.schema.declare_order_section_fields",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "OrderStateEnum": _api_enum("orders.models.OrderState"),
         "RefundStateEnum": _api_enum("refunds.models.RefundState"),
@@ -325,8 +381,42 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Login throttling (django-axes) -------------------------------------------------------------
+# Failed logins are counted in PostgreSQL per user name and, separately, per address: either
+# reaching AXES_FAILURE_LIMIT locks further tries for AXES_COOLOFF_MINUTES (the admin's "Access
+# attempts" unlocks earlier). The right password does not get through a lockout.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+
+# --- Content-Security-Policy and other headers ------------------------------------------------
+# No inline script or style anywhere: every page's scripts and styles are static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+SECURE_REFERRER_POLICY = "same-origin"
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
+
 # --- Security (production) ----------------------------------------------------------------------
 SESSION_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -336,7 +426,7 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Health checks come over plain HTTP from the orchestrator.
-SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^readyz/$"]
 
 LOGGING = {
     "version": 1,

@@ -158,7 +158,15 @@ class StatsApi(SellerScopedAPI, APIView):
             "shop", str, description="A shop code; without it, every shop's numbers as a list."
         ),
     ],
-    responses=QualityStatsOutput(many=True),
+    # One shop's object with `shop`, every shop's as a list without it.
+    responses={
+        200: {
+            "oneOf": [
+                {"$ref": "#/components/schemas/QualityStatsOutput"},
+                {"type": "array", "items": {"$ref": "#/components/schemas/QualityStatsOutput"}},
+            ]
+        }
+    },
 )
 class OperatorStatsApi(APIView):
     """Any shop's statistics (`shop=code`), or every shop's as a list."""

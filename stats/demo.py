@@ -31,6 +31,7 @@ from incidents.models import (
 )
 from incidents.reasons import close_reason_choices, open_reason_choices
 from messaging.models import Message, Reason, ReasonKind, Side, Thread
+from messaging.waits import waits_rebuild
 from orders.demo import (
     CARRIERS,
     CATALOGUES,
@@ -48,6 +49,7 @@ from refunds.services import refund_confirm, refund_create, refund_refuse
 from sellerdesk.money import quantize
 from shops.demo import DEMO_OPERATOR, DEMO_SHOPS
 from shops.models import Shop, User
+from stats.rebuild import rollup_rebuild
 
 HISTORY_DAYS = 92
 # The last days are the orders demo's (orders still shipped or received, open incidents):
@@ -339,3 +341,12 @@ def load_demo(stdout) -> None:
                 "incidents": incidents,
             }
         )
+    # The history above is written straight into the tables (at past times the services would
+    # stamp as now), so its reply waits and per-day counters are derived from it here.
+    shop_ids = list(
+        Shop.objects.filter(code__in=[spec["code"] for spec in DEMO_SHOPS]).values_list(
+            "pk", flat=True
+        )
+    )
+    waits_rebuild(Thread.objects.filter(shop_id__in=shop_ids).values_list("pk", flat=True))
+    rollup_rebuild(shop_ids)

@@ -124,6 +124,11 @@ def dashboard_tiles(stats: QualityStats) -> list[Tile]:
             lower_is_better=None,
         ),
     ]
+    # The waits these tiles measure are those that started in the period.
+    waits_filter = {
+        "wait_started_after": period.first_day.isoformat(),
+        "wait_started_before": period.last_day.isoformat(),
+    }
     tiles += [
         _period_tile(
             "reply_delay_average",
@@ -131,7 +136,7 @@ def dashboard_tiles(stats: QualityStats) -> list[Tile]:
             stats,
             "reply_delay_average",
             format_hours,
-            _url("thread-list"),
+            _url("thread-list", **waits_filter),
             lower_is_better=True,
             hint=_("customer and operator messages"),
         ),
@@ -141,7 +146,7 @@ def dashboard_tiles(stats: QualityStats) -> list[Tile]:
             stats,
             "reply_delay_median",
             format_hours,
-            _url("thread-list"),
+            _url("thread-list", **waits_filter),
             lower_is_better=True,
         ),
         _period_tile(
@@ -150,7 +155,7 @@ def dashboard_tiles(stats: QualityStats) -> list[Tile]:
             stats,
             "within_deadline_share",
             format_rate,
-            _url("thread-list"),
+            _url("thread-list", **waits_filter),
             lower_is_better=False,
         ),
         Tile(
@@ -184,7 +189,7 @@ def dashboard_tiles(stats: QualityStats) -> list[Tile]:
             key="incidents_open",
             label=_("Incidents open now"),
             value=format_count(stats.incidents_open),
-            url=_url("incident-list", state="open"),
+            url=_url("incident-list", not_closed="true"),
             good=False if stats.incidents_open else None,
             hint=_("%(resolved)s resolved, awaiting the operator · median age %(age)s")
             % {
@@ -198,13 +203,19 @@ def dashboard_tiles(stats: QualityStats) -> list[Tile]:
             stats,
             "close_time_median",
             format_hours,
-            _url("incident-list", state="closed"),
+            _url(
+                "incident-list",
+                state="closed",
+                closed_after=period.first_day.isoformat(),
+                closed_before=period.last_day.isoformat(),
+            ),
             lower_is_better=True,
         ),
     ]
     created_filter = {
         "created_after": period.first_day.isoformat(),
         "created_before": period.last_day.isoformat(),
+        "not_refused": "true",
     }
     tiles += [
         _period_tile(

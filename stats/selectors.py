@@ -1,9 +1,17 @@
-"""Quality statistics, computed in the database.
+"""Quality statistics, read from the per-day counters the services keep (`stats.models.ShopDay`).
 
-Every number is an aggregate (COUNT/SUM/AVG, a median, conditional aggregation with
-`FILTER (WHERE ...)`); no Python loop goes over rows. Each metric family is ONE query grouped
-by shop that returns the current period and the previous one side by side, so a shop's
-dashboard and the operator's overview of every shop run the same constant number of queries.
+Counts, sums and the cohort rates add up `ShopDay` rows: a 90-day dashboard reads 180 days of
+rows whatever the shop's size. What cannot be added up per day is read from narrow indexes of
+the facts: the medians (answered waits, closed incidents) and what depends on the current time
+(waits past due and unanswered are the threads awaiting a reply; incidents open now). Each
+metric family is ONE query grouped by shop with the current and previous period side by side,
+so a shop's dashboard and the operator's overview run the same constant number of queries.
+
+A wait is a `messaging.models.ReplyWait`: the messaging services write one exactly where they
+set and clear the thread's reply deadline, so the statistics follow the deadline's rule ("no
+reply needed" ends a wait, a later incoming message starts a new one) and no other. The
+incident and refund rates are over one cohort: the orders shipped in the period, and of those
+how many had an incident, how many a refund that was not refused.
 
 Periods are counted in each shop's timezone. For several shops (the operator's overview) the
 rows are first narrowed to the widest range of all the shops' periods (an index range), and
@@ -14,17 +22,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import (
-    Avg,
     Count,
     DateTimeField,
     DurationField,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
 )
@@ -32,14 +36,13 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from incidents.models import Incident, IncidentState
-from messaging.models import INCOMING_SIDES, DeadlineStatus, Message, Side, Thread
+from messaging.models import DeadlineStatus, ReplyWait, Thread
 from messaging.selectors import AWAITING_REPLY, deadline_q
-from orders.models import Order
-from refunds.models import Refund
 from sellerdesk.money import quantize
 from sellerdesk.tenancy import ALL_SHOPS
 from shops.models import Shop
 from stats.aggregates import Median
+from stats.models import ShopDay
 from stats.periods import Period, period_bounds
 
 
@@ -54,19 +57,21 @@ class PeriodNumbers:
     start: datetime
     end: datetime
     orders_shipped: int = 0
-    # Waits for the shop that started in the period (see _awaiting_episodes): how they ended.
+    # Waits for the shop (ReplyWait) that started in the period: how they ended.
     messages_answered: int = 0
     reply_delay_average: timedelta | None = None
     reply_delay_median: timedelta | None = None
     answered_within_deadline: int = 0
     # Answered after the deadline, or still unanswered once it has passed.
     answered_after_deadline: int = 0
-    # Incidents opened in the period, on how many orders; closed in it, and how fast.
+    # Incidents opened in the period; of the orders shipped in it, how many had an incident;
+    # incidents closed in the period, and how fast.
     incidents_opened: int = 0
     orders_with_incident: int = 0
     incidents_closed: int = 0
     close_time_median: timedelta | None = None
-    # Refunds that count (not REFUSED) created in the period.
+    # Of the orders shipped in the period, how many had a refund that counts (not REFUSED);
+    # refunds that count created in the period, and their amounts.
     orders_refunded: int = 0
     refunds_count: int = 0
     refunded_amounts: dict[str, Decimal] = field(default_factory=dict)  # by currency
@@ -81,12 +86,13 @@ class PeriodNumbers:
 
     @property
     def incident_rate(self) -> float | None:
-        """Orders with an incident opened in the period ÷ orders shipped in it."""
+        """Of the orders shipped in the period, the share that had an incident (≤ 100 %)."""
         return _ratio(self.orders_with_incident, self.orders_shipped)
 
     @property
     def refund_rate(self) -> float | None:
-        """Orders with a refund ÷ orders shipped in the period (None without shipments)."""
+        """Of the orders shipped in the period, the share with a refund that counts (None
+        without shipments; never above 100 %)."""
         return _ratio(self.orders_refunded, self.orders_shipped)
 
 
@@ -155,111 +161,106 @@ def _by_shop(rows) -> dict[int, dict]:
     return {row.pop("shop_id"): row for row in rows}
 
 
-def _orders_shipped(scope: _Scope) -> dict[int, dict]:
-    rows = (
-        Order.objects.for_shop(scope.tenant)
-        .filter(scope.span("shipped_at"))
-        .values("shop_id")
-        .order_by()
-        .annotate(
-            current=Count("pk", filter=scope.within("shipped_at")),
-            previous=Count("pk", filter=scope.within("shipped_at", previous=True)),
+def _days(scope: _Scope, *, previous: bool = False) -> Q:
+    """`ShopDay` rows whose local day falls in their shop's current (or previous) period."""
+    condition = Q(pk__in=[])
+    for tz_name, period in scope.periods.items():
+        if previous:
+            bounds = Q(day__gte=period.previous_first_day, day__lt=period.first_day)
+        else:
+            bounds = Q(day__gte=period.first_day, day__lte=period.last_day)
+        if not scope.single and len(scope.periods) > 1:
+            bounds &= Q(shop__timezone=tz_name)
+        condition |= bounds
+    return condition
+
+
+ROLLUP_SUMS = (
+    "orders_shipped",
+    "orders_with_incident",
+    "orders_refunded",
+    "waits_answered",
+    "waits_answered_within",
+    "reply_delay_microseconds",
+    "incidents_opened",
+    "incidents_closed",
+    "refunds_count",
+)
+
+
+def _rollup(scope: _Scope) -> dict[int, dict]:
+    """The period sums of the per-day counters: at most (2 × days × currencies) rows a shop."""
+    first = min(period.previous_first_day for period in scope.periods.values())
+    last = max(period.last_day for period in scope.periods.values())
+    rows = ShopDay.objects.filter(day__gte=first, day__lte=last)
+    if scope.single:
+        rows = rows.filter(shop_id=scope.tenant.pk)
+    aggregates = {}
+    for prefix, previous in (("current", False), ("previous", True)):
+        when = _days(scope, previous=previous)
+        for name in (*ROLLUP_SUMS, "refunded_amount"):
+            aggregates[f"{prefix}_{name}"] = Sum(name, filter=when)
+    by_shop: dict[int, dict] = {}
+    for row in rows.values("shop_id", "currency").order_by().annotate(**aggregates):
+        totals = by_shop.setdefault(
+            row["shop_id"],
+            {
+                **{
+                    f"{prefix}_{name}": 0
+                    for prefix in ("current", "previous")
+                    for name in ROLLUP_SUMS
+                },
+                "current_amounts": {},
+                "previous_amounts": {},
+            },
         )
-    )
-    return _by_shop(rows)
+        for prefix in ("current", "previous"):
+            for name in ROLLUP_SUMS:
+                totals[f"{prefix}_{name}"] += row[f"{prefix}_{name}"] or 0
+            if row["currency"] and row[f"{prefix}_refunds_count"]:
+                totals[f"{prefix}_amounts"][row["currency"]] = quantize(
+                    row[f"{prefix}_refunded_amount"] or 0
+                )
+    return by_shop
 
 
 # --- Messages: reply delay and the 48-hour deadline ---------------------------------------------
 
 
-def _reply_deadline() -> timedelta:
-    return timedelta(hours=settings.REPLY_DEADLINE_HOURS)
+def _reply_delay_medians(scope: _Scope) -> dict[int, dict]:
+    """The median delay of the answered waits (`ReplyWait`) that started in each period.
 
-
-def _awaiting_episodes(tenant, now: datetime):
-    """Customer/operator messages that started a wait for the shop, with the shop's reply.
-
-    A wait ("episode") starts with the earliest unanswered incoming message: one whose previous
-    message in the thread is the shop's (or that opens the thread). Its reply is the first shop
-    message written after it, found by a correlated subquery on (thread, created_at) — the
-    `Min(created_at)` of the thread's later shop messages, as ORDER BY ... LIMIT 1 on the index.
-    Incoming messages written while the shop had not yet answered join the earlier wait.
-    Helper expressions are aliases, not annotations, so they never enter a GROUP BY.
+    A median cannot be added up per day, so it reads the waits themselves: an index-only range
+    of `reply_wait_shop_answered` (shop, started_at) with the reply time in the index.
     """
-    previous_author = (
-        Message.objects.filter(thread=OuterRef("thread"))
-        .filter(
-            Q(created_at__lt=OuterRef("created_at"))
-            | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
-        )
-        .order_by("-created_at", "-pk")
-        .values("author")[:1]
-    )
-    first_reply = (
-        Message.objects.filter(
-            thread=OuterRef("thread"),
-            author=Side.SHOP,
-            created_at__gt=OuterRef("created_at"),
-            created_at__lte=now,
-        )
-        .order_by("created_at")
-        .values("created_at")[:1]
-    )
-    return (
-        Message.objects.for_shop(tenant)
-        .filter(author__in=INCOMING_SIDES, created_at__lte=now)
-        .alias(previous_author=Subquery(previous_author))
-        .filter(Q(previous_author__isnull=True) | Q(previous_author=Side.SHOP))
-        .alias(
-            replied_at=Subquery(first_reply),
-            reply_delay=ExpressionWrapper(
-                F("replied_at") - F("created_at"), output_field=DurationField()
-            ),
-        )
-    )
-
-
-def _reply_outcomes(now: datetime) -> dict[str, Q]:
-    """How a wait ended: answered within the deadline, after it, or not at all past it.
-
-    A wait the shop closed with "no reply needed" (and no reply) is neither: it is left out.
-    A wait younger than the deadline without a reply is still open: left out too.
-    """
-    deadline = _reply_deadline()
-    answered = Q(replied_at__isnull=False)
-    return {
-        "answered": answered,
-        "within": answered & Q(reply_delay__lte=deadline),
-        "answered_late": answered & Q(reply_delay__gt=deadline),
-        "unanswered_late": Q(replied_at__isnull=True, created_at__lte=now - deadline)
-        & (
-            Q(thread__no_reply_needed_at__isnull=True)
-            | Q(thread__no_reply_needed_at__lt=F("created_at"))
-        ),
-    }
-
-
-def _replies(scope: _Scope) -> dict[int, dict]:
-    outcomes = _reply_outcomes(scope.now)
-    aggregates = {}
-    for prefix, previous in (("current", False), ("previous", True)):
-        when = scope.within("created_at", previous=previous)
-        aggregates.update(
-            {
-                f"{prefix}_answered": Count("pk", filter=when & outcomes["answered"]),
-                f"{prefix}_delay_average": Avg("reply_delay", filter=when & outcomes["answered"]),
-                f"{prefix}_delay_median": Median("reply_delay", filter=when & outcomes["answered"]),
-                f"{prefix}_within": Count("pk", filter=when & outcomes["within"]),
-                f"{prefix}_answered_late": Count("pk", filter=when & outcomes["answered_late"]),
-                f"{prefix}_unanswered_late": Count("pk", filter=when & outcomes["unanswered_late"]),
-            }
-        )
+    delay = ExpressionWrapper(F("replied_at") - F("started_at"), output_field=DurationField())
     rows = (
-        _awaiting_episodes(scope.tenant, scope.now)
-        .filter(scope.span("created_at"))
+        ReplyWait.objects.for_shop(scope.tenant)
+        .answered()
+        .filter(scope.span("started_at"))
         .values("shop_id")
         .order_by()
-        .annotate(**aggregates)
+        .annotate(
+            current=Median(delay, filter=scope.within("started_at")),
+            previous=Median(delay, filter=scope.within("started_at", previous=True)),
+        )
+    )
+    return _by_shop(rows)
+
+
+def _unanswered_late(scope: _Scope) -> dict[int, dict]:
+    """Waits still open past their due time, by the period they started in (a few rows: the
+    open waits are the threads awaiting a reply)."""
+    rows = (
+        ReplyWait.objects.for_shop(scope.tenant)
+        .filter(ended_at__isnull=True, due_at__lte=scope.now)
+        .filter(scope.span("started_at"))
+        .values("shop_id")
+        .order_by()
+        .annotate(
+            current=Count("pk", filter=scope.within("started_at")),
+            previous=Count("pk", filter=scope.within("started_at", previous=True)),
+        )
     )
     return _by_shop(rows)
 
@@ -281,27 +282,19 @@ def _threads_now(scope: _Scope) -> dict[int, dict]:
 # --- Incidents: rate, open now, time to close ---------------------------------------------------
 
 
-def _incidents(scope: _Scope) -> dict[int, dict]:
-    """Opened in the period (and on how many orders), closed in it and how long that took."""
+def _close_medians(scope: _Scope) -> dict[int, dict]:
+    """Median time to close of the incidents closed in each period (counts come from ShopDay)."""
     time_to_close = ExpressionWrapper(F("closed_at") - F("opened_at"), output_field=DurationField())
-    aggregates = {}
-    for prefix, previous in (("current", False), ("previous", True)):
-        opened = scope.within("opened_at", previous=previous)
-        closed = Q(state=IncidentState.CLOSED) & scope.within("closed_at", previous=previous)
-        aggregates.update(
-            {
-                f"{prefix}_opened": Count("pk", filter=opened),
-                f"{prefix}_orders": Count("order", distinct=True, filter=opened),
-                f"{prefix}_closed": Count("pk", filter=closed),
-                f"{prefix}_close_median": Median(time_to_close, filter=closed),
-            }
-        )
     rows = (
         Incident.objects.for_shop(scope.tenant)
-        .filter(scope.span("opened_at") | scope.span("closed_at"))
+        .filter(state=IncidentState.CLOSED)
+        .filter(scope.span("closed_at"))
         .values("shop_id")
         .order_by()
-        .annotate(**aggregates)
+        .annotate(
+            current=Median(time_to_close, filter=scope.within("closed_at")),
+            previous=Median(time_to_close, filter=scope.within("closed_at", previous=True)),
+        )
     )
     return _by_shop(rows)
 
@@ -325,87 +318,41 @@ def _incidents_now(scope: _Scope) -> dict[int, dict]:
     return _by_shop(rows)
 
 
-# --- Refunds: rate and amount ------------------------------------------------------------------
-
-
-def _refunds(scope: _Scope) -> dict[int, dict]:
-    """Refunds that count (not REFUSED) created in the period: orders, number, amount.
-
-    Grouped by shop and currency (amounts of different currencies never add up); an order
-    has one currency, so its shop's refunded orders are the sum over its currencies.
-    """
-    aggregates = {}
-    for prefix, previous in (("current", False), ("previous", True)):
-        when = scope.within("created_at", previous=previous)
-        aggregates.update(
-            {
-                f"{prefix}_orders": Count("order", distinct=True, filter=when),
-                f"{prefix}_count": Count("pk", filter=when),
-                f"{prefix}_amount": Sum("total_amount", filter=when),
-            }
-        )
-    rows = (
-        Refund.objects.for_shop(scope.tenant)
-        .counting()
-        .filter(scope.span("created_at"))
-        .values("shop_id", "currency")
-        .order_by()
-        .annotate(**aggregates)
-    )
-    by_shop: dict[int, dict] = {}
-    for row in rows:  # one row per shop and currency
-        totals = by_shop.setdefault(
-            row["shop_id"],
-            {
-                "current_orders": 0,
-                "current_count": 0,
-                "previous_orders": 0,
-                "previous_count": 0,
-                "current_amounts": {},
-                "previous_amounts": {},
-            },
-        )
-        for prefix in ("current", "previous"):
-            totals[f"{prefix}_orders"] += row[f"{prefix}_orders"]
-            totals[f"{prefix}_count"] += row[f"{prefix}_count"]
-            if row[f"{prefix}_amount"] is not None and row[f"{prefix}_count"]:
-                totals[f"{prefix}_amounts"][row["currency"]] = quantize(row[f"{prefix}_amount"])
-    return by_shop
-
-
 def _compute(scope: _Scope) -> list[QualityStats]:
-    orders = _orders_shipped(scope)
-    replies = _replies(scope)
+    rollup = _rollup(scope)
+    medians = _reply_delay_medians(scope)
+    late = _unanswered_late(scope)
     threads = _threads_now(scope)
-    incidents = _incidents(scope)
+    close_medians = _close_medians(scope)
     incidents_now = _incidents_now(scope)
-    refunds = _refunds(scope)
     results = []
     for shop in scope.shops:
         period = scope.period_of(shop)
         current = PeriodNumbers(start=period.start, end=period.end)
         previous = PeriodNumbers(start=period.previous_start, end=period.previous_end)
-        shipped = orders.get(shop.pk, {})
-        current.orders_shipped = shipped.get("current", 0)
-        previous.orders_shipped = shipped.get("previous", 0)
-        refunded = refunds.get(shop.pk, {})
-        replied = replies.get(shop.pk, {})
-        incident = incidents.get(shop.pk, {})
+        sums = rollup.get(shop.pk, {})
         for prefix, numbers in (("current", current), ("previous", previous)):
-            numbers.messages_answered = replied.get(f"{prefix}_answered", 0)
-            numbers.reply_delay_average = replied.get(f"{prefix}_delay_average")
-            numbers.reply_delay_median = replied.get(f"{prefix}_delay_median")
-            numbers.answered_within_deadline = replied.get(f"{prefix}_within", 0)
-            numbers.answered_after_deadline = replied.get(
-                f"{prefix}_answered_late", 0
-            ) + replied.get(f"{prefix}_unanswered_late", 0)
-            numbers.incidents_opened = incident.get(f"{prefix}_opened", 0)
-            numbers.orders_with_incident = incident.get(f"{prefix}_orders", 0)
-            numbers.incidents_closed = incident.get(f"{prefix}_closed", 0)
-            numbers.close_time_median = incident.get(f"{prefix}_close_median")
-            numbers.orders_refunded = refunded.get(f"{prefix}_orders", 0)
-            numbers.refunds_count = refunded.get(f"{prefix}_count", 0)
-            numbers.refunded_amounts = refunded.get(f"{prefix}_amounts", {})
+            answered = sums.get(f"{prefix}_waits_answered", 0)
+            within = sums.get(f"{prefix}_waits_answered_within", 0)
+            numbers.orders_shipped = sums.get(f"{prefix}_orders_shipped", 0)
+            numbers.messages_answered = answered
+            numbers.reply_delay_average = (
+                timedelta(microseconds=sums[f"{prefix}_reply_delay_microseconds"] / answered)
+                if answered
+                else None
+            )
+            numbers.reply_delay_median = medians.get(shop.pk, {}).get(prefix)
+            numbers.answered_within_deadline = within
+            numbers.answered_after_deadline = (
+                answered - within + late.get(shop.pk, {}).get(prefix, 0)
+            )
+            numbers.incidents_opened = sums.get(f"{prefix}_incidents_opened", 0)
+            numbers.orders_with_incident = sums.get(f"{prefix}_orders_with_incident", 0)
+            numbers.incidents_closed = sums.get(f"{prefix}_incidents_closed", 0)
+            numbers.close_time_median = close_medians.get(shop.pk, {}).get(prefix)
+            numbers.orders_refunded = sums.get(f"{prefix}_orders_refunded", 0)
+            numbers.refunds_count = sums.get(f"{prefix}_refunds_count", 0)
+            numbers.refunded_amounts = sums.get(f"{prefix}_amounts", {})
         waiting = threads.get(shop.pk, {})
         not_closed = incidents_now.get(shop.pk, {})
         results.append(
@@ -457,78 +404,51 @@ class DailySeries:
     refunded_amounts: dict[str, list[Decimal]]
 
 
-def _per_day(queryset, field_name: str, tz, **aggregates) -> dict[date, dict]:
-    rows = (
-        queryset.annotate(day=TruncDate(field_name, tzinfo=tz))
-        .values("day")
-        .order_by("day")
-        .annotate(**aggregates)
-    )
-    return {row.pop("day"): row for row in rows}
-
-
-def _in(period: Period, field_name: str) -> Q:
-    return Q(**{f"{field_name}__gte": period.start, f"{field_name}__lt": period.end})
-
-
-def _column(rows: dict[date, dict], days: list[date], name: str) -> list[int]:
-    return [rows.get(day, {}).get(name, 0) for day in days]
-
-
 def daily_series(*, shop: Shop, period: Period) -> DailySeries:
-    """The daily course of the period for the dashboard's charts (one query per chart)."""
+    """The daily course of the period for the dashboard's charts: the period's `ShopDay` rows,
+    plus the waits still open past their due time (a few rows)."""
     days = period.day_list()
-    shipped = _per_day(
-        Order.objects.for_shop(shop).filter(_in(period, "shipped_at")),
-        "shipped_at",
-        period.tz,
-        count=Count("pk"),
-    )
-    outcomes = _reply_outcomes(period.now)
-    replies = _per_day(
-        _awaiting_episodes(shop, period.now).filter(_in(period, "created_at")),
-        "created_at",
-        period.tz,
-        within=Count("pk", filter=outcomes["within"]),
-        answered_late=Count("pk", filter=outcomes["answered_late"]),
-        unanswered_late=Count("pk", filter=outcomes["unanswered_late"]),
-    )
-    incidents = Incident.objects.for_shop(shop)
-    opened = _per_day(
-        incidents.filter(_in(period, "opened_at")), "opened_at", period.tz, count=Count("pk")
-    )
-    closed = _per_day(
-        incidents.filter(_in(period, "closed_at"), state=IncidentState.CLOSED),
-        "closed_at",
-        period.tz,
-        count=Count("pk"),
-    )
-    refund_rows = (
-        Refund.objects.for_shop(shop)
-        .counting()
-        .filter(created_at__gte=period.start, created_at__lt=period.end)
-        .annotate(day=TruncDate("created_at", tzinfo=period.tz))
-        .values("day", "currency")
-        .order_by("day")
-        .annotate(count=Count("pk"), amount=Sum("total_amount"))
-    )
-    refunds_count = dict.fromkeys(days, 0)
+    by_day = {day: dict.fromkeys(ROLLUP_SUMS, 0) for day in days}
     refunded_amounts: dict[str, dict[date, Decimal]] = {}
-    for row in refund_rows:
-        refunds_count[row["day"]] += row["count"]
-        by_day = refunded_amounts.setdefault(row["currency"], dict.fromkeys(days, Decimal("0.00")))
-        by_day[row["day"]] = quantize(row["amount"])
+    rows = ShopDay.objects.filter(shop=shop, day__gte=period.first_day, day__lte=period.last_day)
+    for row in rows.values("day", "currency", "refunded_amount", *ROLLUP_SUMS):
+        counters = by_day[row["day"]]
+        for name in ROLLUP_SUMS:
+            counters[name] += row[name]
+        if row["currency"] and row["refunds_count"]:
+            amounts = refunded_amounts.setdefault(
+                row["currency"], dict.fromkeys(days, Decimal("0.00"))
+            )
+            amounts[row["day"]] = quantize(row["refunded_amount"])
+    late = dict.fromkeys(days, 0)
+    waiting = (
+        ReplyWait.objects.for_shop(shop)
+        .filter(ended_at__isnull=True, due_at__lte=period.now)
+        .filter(started_at__gte=period.start, started_at__lt=period.end)
+        .annotate(day=TruncDate("started_at", tzinfo=period.tz))
+        .values("day")
+        .order_by()
+        .annotate(count=Count("pk"))
+    )
+    for row in waiting:
+        late[row["day"]] = row["count"]
+
+    def column(name):
+        return [by_day[day][name] for day in days]
+
     return DailySeries(
         days=days,
-        orders_shipped=_column(shipped, days, "count"),
-        answered_within=_column(replies, days, "within"),
-        answered_after=_column(replies, days, "answered_late"),
-        unanswered_after=_column(replies, days, "unanswered_late"),
-        incidents_opened=_column(opened, days, "count"),
-        incidents_closed=_column(closed, days, "count"),
-        refunds_count=[refunds_count[day] for day in days],
+        orders_shipped=column("orders_shipped"),
+        answered_within=column("waits_answered_within"),
+        answered_after=[
+            by_day[day]["waits_answered"] - by_day[day]["waits_answered_within"] for day in days
+        ],
+        unanswered_after=[late[day] for day in days],
+        incidents_opened=column("incidents_opened"),
+        incidents_closed=column("incidents_closed"),
+        refunds_count=column("refunds_count"),
         refunded_amounts={
-            currency: [by_day[day] for day in days]
-            for currency, by_day in sorted(refunded_amounts.items())
+            currency: [amounts[day] for day in days]
+            for currency, amounts in sorted(refunded_amounts.items())
         },
     )

@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from orders.extensions import order_shipped_notify
 from orders.models import Order, OrderEvent, OrderEventKind, OrderLine, OrderState
 from shops.models import Shop, User
 
@@ -87,6 +88,9 @@ class OrderFactory(factory.django.DjangoModelFactory):
             to_state=order.state,
             created_at=order.created_at,
         )
+        if order.shipped_at:
+            # As `order_import` does: the statistics count the shipment with the order.
+            order_shipped_notify(order)
 
     @classmethod
     def shipped(cls, days_ago=1, **kwargs):

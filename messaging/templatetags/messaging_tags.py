@@ -38,3 +38,9 @@ def deadline_badge(thread, now=None):
         "text": deadline_text(thread, now),
         "due_at": thread.reply_due_at,
     }
+
+
+@register.filter
+def last_message_id(thread_messages) -> int:
+    """The id the page's polling asks for messages after (0 for an empty conversation)."""
+    return thread_messages[-1].pk if thread_messages else 0

@@ -34,6 +34,7 @@ from orders.models import Order, OrderLine
 from refunds import selectors as refund_selectors
 from refunds.calculations import LineRequest, RefundRequest
 from refunds.services import refund_create
+from sellerdesk.api.fields import MAX_AMOUNT
 from sellerdesk.errors import DomainError
 from sellerdesk.idempotency import idempotent
 
@@ -89,7 +90,7 @@ class OrderListQuery(serializers.Serializer):
     has_incident = serializers.BooleanField(required=False, allow_null=True, default=None)
     fulfillment_center_code = CommaListField(required=False)
     order_tax_mode = serializers.ChoiceField(choices=TAX_MODES, required=False)
-    offset = serializers.IntegerField(required=False, min_value=0, default=0)
+    offset = serializers.IntegerField(required=False, min_value=0, max_value=1_000_000, default=0)
     max = serializers.IntegerField(required=False, min_value=1, max_value=100, default=10)
     sort = serializers.ChoiceField(choices=["dateCreated"], required=False)
     order = serializers.ChoiceField(choices=["asc", "desc"], required=False, default="asc")
@@ -376,13 +377,19 @@ class ResolveIncidentView(MiraklView):
 
 class CodeAmountInput(serializers.Serializer):
     code = serializers.CharField(required=False, allow_blank=True)
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
+    amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, max_value=MAX_AMOUNT
+    )
 
 
 class RefundEntryInput(serializers.Serializer):
     order_line_id = serializers.CharField(max_length=40)
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    shipping_amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, max_value=MAX_AMOUNT
+    )
+    shipping_amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, max_value=MAX_AMOUNT
+    )
     quantity = serializers.IntegerField(required=False, min_value=0, max_value=1_000_000)
     reason_code = serializers.CharField(max_length=40)
     currency_iso_code = serializers.CharField(required=False, max_length=3)

@@ -20,6 +20,8 @@ def test_a_seller_starts_a_conversation_from_an_order_with_an_invoice_and_sees_i
     page.click("nav.mainnav >> text=Orders")
     page.click("text=NOR-7777")
     panel = page.locator("[data-testid=messages-panel]")
+    assert not panel.locator("input[name=subject]").is_visible()  # collapsed until used
+    panel.locator("[data-testid=start-conversation] summary").click()
     panel.locator("input[name=recipient][value=customer]").check()
     panel.locator("select[name=reason]").select_option("invoice_request")
     panel.locator("input[name=subject]").fill("Copia de su factura")

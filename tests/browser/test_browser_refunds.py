@@ -35,10 +35,14 @@ def test_a_seller_refunds_one_unit_and_the_shipping_with_a_live_preview(
 
     page.select_option("#id_reason", "customer_return")
     page.click("[data-testid=refund-submit]")
+    confirm = page.locator("[data-testid=refund-confirm]")
+    assert "Refund €14.95 to María? María will be emailed." in confirm.inner_text()
+    assert Refund.objects.count() == 0
+    page.click("[data-testid=refund-confirm-button]")
     page.wait_for_url(f"**/orders/{order.pk}/")
 
     assert page.locator("[data-testid=order-refund-total]").inner_text() == "€14.95"
-    assert page.locator("[data-testid=refunded-amount]").inner_text() == "€14.95"
+    assert page.locator("[data-testid=pending-amount]").inner_text().startswith("€14.95")
     refund = Refund.objects.get()
     assert refund.total_amount == refund.shipping_amount + book.unit_price
     # The customer and the shop each get one email about the refund.

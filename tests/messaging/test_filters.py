@@ -48,7 +48,9 @@ def api_ids(api, query) -> set[int]:
 def page_ids(seller_client, query) -> set[int]:
     response = seller_client.get(f"/messages/?{query}")
     assert response.status_code == 200
-    return {thread.pk for thread in response.context["threads"]}
+    # The default (triage) view lists what awaits a reply first, then the rest.
+    listed = [*response.context["awaiting"], *response.context["threads"]]
+    return {thread.pk for thread in listed}
 
 
 FILTERS = [

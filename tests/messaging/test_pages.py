@@ -64,9 +64,9 @@ def test_the_inbox_pages_by_position(seller_client, shop):
     for index, order in enumerate(orders):
         customer_thread(order, hours_ago=index)
 
-    first = seller_client.get("/messages/")
-    second = seller_client.get(f"/messages/?before={first.context['older']}")
-    back = seller_client.get(f"/messages/?after={second.context['newer']}")
+    first = seller_client.get("/messages/?view=latest")
+    second = seller_client.get(f"/messages/?view=latest&before={first.context['older']}")
+    back = seller_client.get(f"/messages/?view=latest&after={second.context['newer']}")
 
     first_ids = [t.pk for t in first.context["threads"]]
     second_ids = [t.pk for t in second.context["threads"]]

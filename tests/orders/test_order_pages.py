@@ -58,12 +58,40 @@ def test_shipping_without_tracking_number_shows_the_error_next_to_the_form(selle
 def test_a_refused_transition_shows_a_message_and_changes_nothing(seller_client, shop):
     order = OrderFactory(shop=shop, state=OrderState.CLOSED)
 
-    response = seller_client.post(f"/orders/{order.pk}/accept/", follow=True)
+    response = seller_client.post(f"/orders/{order.pk}/accept/")
 
-    assert response.status_code == 200
-    assert list(response.context["messages"])
+    assert response.status_code == 409
+    assert response.content.decode().count('data-testid="action-refused"') == 1
     order.refresh_from_db()
     assert order.state == OrderState.CLOSED
+
+
+def test_a_cancel_on_an_order_that_froze_meanwhile_shows_its_refusal_once(seller_client, shop):
+    from tests.stats.conftest import incident
+
+    order = OrderFactory(shop=shop, state=OrderState.SHIPPING)
+    incident(order, order.created_at)  # frozen since the seller opened the page
+    seller_client.cookies["django_language"] = "en"
+
+    response = seller_client.post(f"/orders/{order.pk}/cancel/", {"cancel-reason": "Sin stock"})
+
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert page.count('data-testid="action-refused"') == 1
+    assert page.index('data-testid="incidents-panel"') < page.index("<h2>Customer</h2>")
+    order.refresh_from_db()
+    assert order.state == OrderState.SHIPPING
+
+
+def test_a_success_message_says_what_happened(seller_client, shop):
+    order = OrderFactory(shop=shop, state=OrderState.WAITING_ACCEPTANCE, reference="NOR-9")
+    seller_client.cookies["django_language"] = "en"
+
+    response = seller_client.post(f"/orders/{order.pk}/accept/", follow=True)
+
+    assert "Order NOR-9 accepted: ship it next, with its tracking number." in [
+        str(message) for message in response.context["messages"]
+    ]
 
 
 @pytest.mark.parametrize(("language", "word"), [("es", "Pedidos"), ("en", "Orders")])

@@ -99,6 +99,7 @@ def test_an_empty_request_is_refused():
 
 
 def test_the_refused_message_says_what_remains():
+    # The reader's language, explicitly: another test of this worker may have left one active.
     with translation.override("es"), pytest.raises(DomainError) as refused:
         compute_refund(_balance(), RefundRequest(shipping_amount=D("4.96")), currency="EUR")
 

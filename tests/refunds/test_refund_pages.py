@@ -29,7 +29,8 @@ def test_the_order_page_shows_the_refunds_panel(seller_client, seller, shipped_o
 
     assert 'data-testid="refunds-panel"' in page
     assert _form_url(shipped_order) in page
-    assert 'data-testid="refunded-amount">€5.00' in page
+    assert 'data-testid="pending-amount">€5.00' in page  # pending, not refunded yet
+    assert 'data-testid="refunded-amount">€0.00' in page
     assert 'data-testid="refundable-amount">€25.45' in page
     assert 'data-testid="order-refund"' in page
 
@@ -67,9 +68,13 @@ def test_submitting_the_form_creates_the_refund_and_returns_to_the_order(
 ):
     book = lines_of(shipped_order)["SKU-1"]
 
+    data = {"reason": "customer_return", f"line_{book.pk}_quantity": "1", "shipping_amount": "4.95"}
+    asked = seller_client.post(_form_url(shipped_order), data)
+    assert "Refund €14.95 to María? María will be emailed." in asked.content.decode()
+    assert not Refund.objects.exists()  # Enter or "Refund…" only asks
+
     response = seller_client.post(
-        _form_url(shipped_order),
-        {"reason": "customer_return", f"line_{book.pk}_quantity": "1", "shipping_amount": "4.95"},
+        _form_url(shipped_order), {**data, "confirm": "1", "confirmed_total": "14.95"}
     )
 
     assert response.status_code == 302
@@ -82,7 +87,8 @@ def test_the_form_accepts_a_decimal_comma(seller_client, shipped_order):
     seller_client.cookies["django_language"] = "es"
 
     response = seller_client.post(
-        _form_url(shipped_order), {"reason": "goodwill", "amount": "2,50"}
+        _form_url(shipped_order),
+        {"reason": "goodwill", "amount": "2,50", "confirm": "1", "confirmed_total": "2.50"},
     )
 
     assert response.status_code == 302
@@ -143,8 +149,57 @@ def test_a_window_that_ended_is_explained_on_the_form(seller_client, shop):
     post = seller_client.post(_form_url(order), {"reason": "goodwill", "amount": "1.00"})
 
     assert "can no longer be refunded" in get.content.decode()
+    assert '<fieldset class="plain" disabled>' in get.content.decode()
     assert post.status_code == 400
+    assert post.content.decode().count("can no longer be refunded") == 1  # said once
     assert not Refund.objects.exists()
+
+
+def test_amounts_changed_after_the_question_are_asked_again(seller_client, shipped_order):
+    response = seller_client.post(
+        _form_url(shipped_order),
+        {"reason": "goodwill", "amount": "3.00", "confirm": "1", "confirmed_total": "2.00"},
+    )
+
+    assert response.status_code == 200
+    assert "Refund €3.00 to María?" in response.content.decode()
+    assert not Refund.objects.exists()
+
+
+def test_a_refused_field_says_its_error_once(seller_client, shipped_order):
+    response = seller_client.post(
+        _form_url(shipped_order), {"reason": "goodwill", "shipping_amount": "5.00"}
+    )
+
+    assert response.content.decode().count("At most €4.95 of the shipping remains") == 1
+
+
+def test_the_panel_keeps_pending_and_refunded_amounts_apart(seller_client, seller, shipped_order):
+    pending = make_refund(shipped_order, seller, amount="5.00").refund
+    confirmed = make_refund(shipped_order, seller, amount="2.00").refund
+    Refund.objects.filter(pk=confirmed.pk).update(state="REFUNDED")
+
+    page = seller_client.get(f"/orders/{shipped_order.pk}/").content.decode()
+
+    assert pending.state == "PENDING"
+    assert 'data-testid="refunded-amount">€2.00' in page
+    assert 'data-testid="pending-amount">€5.00' in page
+
+
+def test_an_unshipped_order_shows_no_refundable_amount_and_says_why(seller_client, order):
+    page = seller_client.get(f"/orders/{order.pk}/").content.decode()
+
+    assert 'data-testid="refundable-amount"' not in page
+    assert 'data-testid="refund-button-disabled"' in page
+    assert "has not been shipped: cancel it instead" in page
+
+
+def test_a_fully_refunded_order_says_nothing_is_left(seller_client, seller, shipped_order):
+    make_refund(shipped_order, seller, amount="25.50", shipping="4.95")
+
+    page = seller_client.get(f"/orders/{shipped_order.pk}/").content.decode()
+
+    assert "Nothing is left to refund on order" in page
 
 
 def test_the_refund_page_shows_its_lines(seller_client, seller, shipped_order):

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,11 +31,26 @@ def local(day: int, hour: int = 12, minute: int = 0, month: int = 3) -> datetime
     return datetime(2025, month, day, hour, minute, tzinfo=MADRID)
 
 
+def at_time(when: datetime):
+    """The services stamp `timezone.now()`: run them at a known past time."""
+    return mock.patch("django.utils.timezone.now", return_value=when)
+
+
+def rebuilt(shop):
+    """Rows written straight into the tables (not through the services) reach the per-day
+    statistics as `manage.py stats_rollup_rebuild` would bring them."""
+    from stats.rebuild import rollup_rebuild
+
+    rollup_rebuild([shop.pk])
+
+
 def shipped_order(shop, shipped_at: datetime, **kwargs):
     kwargs.setdefault("created_at", shipped_at - timedelta(days=1))
-    return OrderFactory(
+    order = OrderFactory(
         shop=shop, state=OrderState.SHIPPED, accepted_at=shipped_at, shipped_at=shipped_at, **kwargs
     )
+    rebuilt(shop)
+    return order
 
 
 def refund(order, total: str, created_at: datetime, *, state: str = "PENDING"):
@@ -42,7 +58,7 @@ def refund(order, total: str, created_at: datetime, *, state: str = "PENDING"):
     from refunds.models import Refund
     from refunds.reasons import reason_choices
 
-    return Refund.objects.create(
+    created = Refund.objects.create(
         order=order,
         shop=order.shop,
         state=state,
@@ -51,6 +67,8 @@ def refund(order, total: str, created_at: datetime, *, state: str = "PENDING"):
         total_amount=Decimal(total),
         created_at=created_at,
     )
+    rebuilt(order.shop)
+    return created
 
 
 def incident(order, opened_at: datetime, *, closed_at=None, resolved_at=None):
@@ -63,7 +81,7 @@ def incident(order, opened_at: datetime, *, closed_at=None, resolved_at=None):
         state, waiting_since = IncidentState.RESOLVED, None
     else:
         state, waiting_since = IncidentState.OPEN, opened_at
-    return Incident.objects.create(
+    created = Incident.objects.create(
         shop=order.shop,
         order=order,
         opened_by=IncidentOpenedBy.CUSTOMER,
@@ -75,3 +93,5 @@ def incident(order, opened_at: datetime, *, closed_at=None, resolved_at=None):
         resolved_at=resolved_at or (closed_at if closed_at else None),
         closed_at=closed_at,
     )
+    rebuilt(order.shop)
+    return created

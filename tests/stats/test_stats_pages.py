@@ -23,11 +23,11 @@ def _tile(html: str, key: str) -> str:
     )
 
 
-def test_home_sends_the_seller_to_the_dashboard(seller_client):
+def test_the_home_is_the_to_do_list_with_the_statistics_one_click_away(seller_client):
     response = seller_client.get("/")
 
-    assert response.status_code == 302
-    assert response.url == "/dashboard/"
+    assert response.status_code == 200
+    assert 'href="/dashboard/" data-testid="statistics-link"' in response.content.decode()
 
 
 def test_the_orders_shipped_tile_shows_the_period_and_links_to_those_orders(seller_client, shop):
@@ -112,12 +112,15 @@ def test_the_refund_tiles_link_to_the_refunds_of_the_period(seller_client, shop)
     period = period_bounds(period="30d", tz=shop.tzinfo)
     order = shipped_order(shop, period.start)
     counted = refund(order, "8.00", period.start)
+    not_counted = refund(order, "2.00", period.start, state="REFUSED")
     html = seller_client.get("/dashboard/?period=30d").content.decode()
     url = _tile(html, "refund_rate").group(1).replace("&amp;", "&")
 
     assert url == (
         f"/refunds/?created_after={period.first_day.isoformat()}"
-        f"&created_before={period.last_day.isoformat()}"
+        f"&created_before={period.last_day.isoformat()}&not_refused=true"
     )
     assert "€8.00" in _tile(html, "refunded_amount").group(2)
-    assert f"/refunds/{counted.pk}/" in seller_client.get(url).content.decode()
+    listed = seller_client.get(url).content.decode()
+    assert f"/refunds/{counted.pk}/" in listed
+    assert f"/refunds/{not_counted.pk}/" not in listed  # the tile does not count it either

@@ -69,7 +69,7 @@ def test_the_now_tiles_link_to_the_filtered_lists(seller_client, known_history):
 
     assert _tile_url(html, "threads_overdue") == "/messages/?deadline=overdue"
     assert _tile_url(html, "threads_awaiting_reply") == "/messages/?deadline=awaiting_reply"
-    assert _tile_url(html, "incidents_open") == "/incidents/?state=open"
+    assert _tile_url(html, "incidents_open") == "/incidents/?not_closed=true"
     assert _tile_url(html, "incident_rate") == (
         f"/incidents/?opened_after={known_history.first_day.isoformat()}"
         f"&opened_before={known_history.last_day.isoformat()}"
@@ -159,3 +159,60 @@ def test_dashboard_api_and_overview_run_a_constant_number_of_queries(
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         assert len(queries) == before, url
+
+
+def _rows(client, url: str, marker: str) -> int:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode().count(marker)
+
+
+def test_every_counting_tile_opens_a_list_of_exactly_what_it_counts(
+    seller_client, shop, known_history
+):
+    # A resolved incident still counts as open now (it awaits the operator): the list must show it.
+    resolved = shipped_order(shop, known_history.start + timedelta(hours=1))
+    incident(resolved, timezone.now() - timedelta(hours=5), resolved_at=timezone.now())
+    html = seller_client.get("/dashboard/?period=7d").content.decode()
+
+    def value(key):
+        tile = re.search(rf'data-tile="{key}">(.*?)</a>', html, re.S).group(1)
+        return int(re.search(r'data-testid="tile-value">([^<]*)<', tile).group(1))
+
+    assert value("incidents_open") == 2
+    assert (
+        _rows(seller_client, _tile_url(html, "incidents_open"), 'data-testid="incident-row"') == 2
+    )
+    assert value("threads_overdue") == _rows(
+        seller_client, _tile_url(html, "threads_overdue"), "data-thread="
+    )
+    assert value("threads_awaiting_reply") == _rows(
+        seller_client, _tile_url(html, "threads_awaiting_reply"), "data-thread="
+    )
+    assert value("orders_shipped") == 5
+    assert _rows(seller_client, _tile_url(html, "orders_shipped"), 'data-testid="order-row"') == 5
+
+
+def test_the_reply_delay_tiles_open_the_conversations_whose_waits_they_measure(
+    seller_client, known_history
+):
+    html = seller_client.get("/dashboard/?period=7d").content.decode()
+    url = _tile_url(html, "reply_delay_average")
+
+    assert url == (
+        f"/messages/?wait_started_after={known_history.first_day.isoformat()}"
+        f"&wait_started_before={known_history.last_day.isoformat()}"
+    )
+    # The three answered waits of this week; not the thread whose wait began before it.
+    assert _rows(seller_client, url, "data-thread=") == 3
+    assert _tile_url(html, "within_deadline_share") == url
+
+
+def test_a_list_shows_its_active_filters_each_removable(seller_client, known_history):
+    url = f"/incidents/?not_closed=true&opened_after={known_history.first_day.isoformat()}"
+    html = seller_client.get(url).content.decode()
+
+    chips = re.findall(r'<li class="chip" data-filter="([^"]+)">', html)
+    assert chips == ["opened_after", "not_closed"]
+    assert "Not closed yet:</span> <strong>yes</strong>" in html
+    assert f'href="?opened_after={known_history.first_day.isoformat()}" class="chip-remove"' in html

@@ -35,6 +35,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("messaging", "0003_thread_subject_params"), ("orders", "0001_initial")]
+    dependencies = [("messaging", "0005_thread_subject_params"), ("orders", "0001_initial")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('messaging', '0002_seed_reasons'),
+        ('messaging', '0004_replywait_backfill'),
     ]
 
     operations = [
