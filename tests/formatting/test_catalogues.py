@@ -232,7 +232,9 @@ NOT_YET_CHECKED_PREFIXES = (
 def test_the_page_list_covers_every_seller_page(world):
     covered = set(seller_pages(world)) | {"login"}
     missing = _seller_url_names() - NOT_PAGES - covered
-    assert {name for name in missing if not name.startswith(NOT_YET_CHECKED_PREFIXES)} == set(), missing
+    assert {name for name in missing if not name.startswith(NOT_YET_CHECKED_PREFIXES)} == set(), (
+        missing
+    )
 
 
 def _reason_codes() -> frozenset:
