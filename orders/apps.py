@@ -7,6 +7,6 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self):
-        from orders.events import _register_order_kinds
+        from orders.events import register_order_kinds
 
-        _register_order_kinds()
+        register_order_kinds()

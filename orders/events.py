@@ -68,7 +68,7 @@ def _tracking(params: dict) -> str:
     }
 
 
-def _register_order_kinds() -> None:
+def register_order_kinds() -> None:
     from orders.models import ACTION_EVENT, OrderEventKind
 
     for kind in ACTION_EVENT.values():

@@ -13,6 +13,7 @@ the active timezone (`timezone.override`, the middleware's).
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
@@ -31,7 +32,12 @@ DATE_FORMATS = ("short", "medium", "long", "full")
 
 def babel_locale(locale: str | None = None) -> Locale:
     """The Babel locale for a language code, a locale name, or the active language."""
-    name = locale or get_language() or settings.LANGUAGE_CODE
+    return _parsed_locale(locale or get_language() or settings.LANGUAGE_CODE)
+
+
+@lru_cache(maxsize=32)
+def _parsed_locale(name: str) -> Locale:
+    # Cached: a page formats hundreds of values in one or two locales.
     if "_" not in name:  # a Django language code ("es", "en-gb"), not a Babel locale name
         name = LOCALES.get(name.split("-")[0].lower(), name.replace("-", "_"))
     try:
