@@ -142,7 +142,7 @@ def test_the_migration_turns_old_sentences_into_parameters_and_keeps_what_it_can
 
 
 def test_the_subject_migration_finds_automatic_subjects(shipped, seller):
-    migration = importlib.import_module("messaging.migrations.0006_automatic_subjects_as_params")
+    migration = importlib.import_module("messaging.migrations.0004_automatic_subjects_as_params")
     thread = messaging_services.thread_start(
         shop=shipped.shop,
         order=shipped,
