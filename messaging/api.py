@@ -92,6 +92,17 @@ class ForecastOutput(serializers.Serializer):
     reopens_at = serializers.DateTimeField(allow_null=True)
 
 
+def forecast_output(calendar, now, *, needed_since, due_at) -> dict | None:
+    """A thread's `forecast` (serializer and lean list alike): None without the shop's hours,
+    when no reply is awaited or already late, or when the deadline falls while it is open."""
+    if calendar is None or needed_since is None or due_at <= now:
+        return None
+    found = forecast_for(calendar, due_at=due_at, now=now)
+    if found is None or not found.due_while_closed:
+        return None
+    return ForecastOutput(found).data
+
+
 class SearchHitOutput(serializers.Serializer):
     rank = serializers.FloatField()
     snippet = serializers.CharField(help_text=_("HTML: the passage, matched words in <mark>."))
@@ -124,14 +135,12 @@ class ThreadListOutput(serializers.Serializer):
         """For a thread awaiting a reply whose deadline falls while the shop is closed (its
         business hours): the last open moment to answer, and when the shop opens again. Null
         otherwise, and in the operator's lists."""
-        calendar = self.context.get("calendar")
-        now = self.context.get("now")
-        if calendar is None or thread.reply_needed_since is None or thread.reply_due_at <= now:
-            return None
-        found = forecast_for(calendar, due_at=thread.reply_due_at, now=now)
-        if found is None or not found.due_while_closed:
-            return None
-        return ForecastOutput(found).data
+        return forecast_output(
+            self.context.get("calendar"),
+            self.context.get("now"),
+            needed_since=thread.reply_needed_since,
+            due_at=thread.reply_due_at,
+        )
 
     @extend_schema_field(SearchHitOutput(allow_null=True))
     def get_search(self, thread):
@@ -335,18 +344,10 @@ class LeanThreadList:
         calendar, now = context.get("calendar"), context.get("now")
         for row, item in zip(page, items, strict=True):
             item["search"] = None  # only a search (`q`) ranks: SearchableThreadList
-            item["forecast"] = _forecast(row, calendar, now)
+            item["forecast"] = forecast_output(
+                calendar, now, needed_since=row["reply_needed_since"], due_at=row["reply_due_at"]
+            )
         return self.get_paginated_response(items)
-
-
-def _forecast(row: dict, calendar, now):
-    """ThreadListOutput.get_forecast for a `.values()` row."""
-    if calendar is None or row["reply_needed_since"] is None or row["reply_due_at"] <= now:
-        return None
-    found = forecast_for(calendar, due_at=row["reply_due_at"], now=now)
-    if found is None or not found.due_while_closed:
-        return None
-    return ForecastOutput(found).data
 
 
 class SearchableThreadList:
