@@ -189,6 +189,9 @@ def closure_warnings_send(*, now: datetime | None = None) -> list[ClosureWarning
                                 {
                                     "id": thread.pk,
                                     "subject": thread.subject,
+                                    # An automatic subject is data, rendered in the shop's
+                                    # language when the mail is written (not the import's).
+                                    "subject_params": thread.subject_params,
                                     "reference": thread.order.reference if thread.order_id else "",
                                     "due_at": thread.reply_due_at.isoformat(),
                                     "path": reverse("thread-detail", args=[thread.pk]),

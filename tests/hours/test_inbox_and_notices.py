@@ -143,6 +143,29 @@ def test_the_digest_email_is_in_the_shops_language(shop, send_outbox):
     assert "Late at night" in email.body
 
 
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [("es", "Pregunta sobre el pedido · pedido"), ("en", "Question about the order · order")],
+)
+def test_the_digest_writes_an_automatic_subject_in_the_shops_language(
+    shop, send_outbox, language, subject
+):
+    # A thread whose subject SellerDesk wrote keeps it as data: the mail renders it for the
+    # shop, not in the words of whoever imported the thread, and names the order once.
+    shop.language = language
+    shop.save()
+    now = _noon_three_days_ago(shop)
+    order = OrderFactory(shop=shop)
+    _written(order, now - timedelta(hours=45), subject="")
+    services.closure_warnings_send(now=now)
+
+    send_outbox()
+
+    email = next(item for item in mail.outbox if item.to == [shop.email])
+    line = next(row for row in email.body.splitlines() if row.startswith("- "))
+    assert line == f"- {subject} {order.reference}"
+
+
 def _closed_now(shop):
     now = timezone.localtime(timezone.now(), shop.tzinfo)
     # Open tomorrow's weekday only: closed now whatever the hour.
