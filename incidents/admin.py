@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from incidents import selectors, services
 from incidents.forms import IncidentCloseForm, IncidentOpenForm, IncidentReopenForm
 from incidents.models import TRANSITIONS, Incident, IncidentAction, IncidentEvent, IncidentState
+from incidents.services import OPENABLE_ORDER_STATES
 from incidents.templatetags.incident_tags import waiting_label
+from orders.admin import register_autocomplete_limit
 from orders.admin_columns import TimelineColumns
 from sellerdesk.errors import DomainError
 from sellerdesk.idempotency import idempotent_form
@@ -91,6 +93,16 @@ class IncidentEventInline(TimelineColumns, admin.TabularInline):
         )
 
 
+# The "open an incident" page's order autocomplete offers only the orders that can have one
+# (the service's own rule; it still refuses a typed reference of another order).
+register_autocomplete_limit(
+    app_label="incidents",
+    model_name="incident",
+    field_name="order",
+    limit=lambda orders: orders.filter(state__in=OPENABLE_ORDER_STATES),
+)
+
+
 @admin.register(Incident)
 class IncidentAdmin(admin.ModelAdmin):
     list_display = (
@@ -109,6 +121,9 @@ class IncidentAdmin(admin.ModelAdmin):
     search_fields = ("order__reference", "description", "=id")
     list_select_related = ("order", "shop")
     date_hierarchy = "opened_at"
+    # The open page's order field searches the orders admin by reference (the check that
+    # OrderAdmin keeps its search fields comes with it).
+    autocomplete_fields = ("order",)
     inlines = [IncidentEventInline]
     actions = ["close_incidents", "reopen_incidents"]
     fields = (

@@ -1,12 +1,12 @@
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Incident, IncidentOpenedBy
 from incidents.reasons import close_reason_choices, open_reason_choices
 from orders.models import Order, OrderLine
-from sellerdesk.validation import parse_id
 
 
 def resolve_prefix(incident) -> str:
@@ -39,14 +39,43 @@ class IncidentResolveForm(forms.Form):
 # --- Operator (admin) ----------------------------------------------------------------------
 
 
-class IncidentOpenForm(forms.Form):
-    """The operator opens an incident from the admin; the service checks the order's state."""
+class OrderAutocomplete(AutocompleteSelect):
+    """The admin's order autocomplete, which works on ids: a reference that chose no single
+    order (two shops use it) comes back as nothing chosen, next to its error."""
 
-    order = forms.ModelChoiceField(
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [item for item in value if str(item).isdigit()], attr)
+
+
+class OrderByReferenceField(forms.ModelChoiceField):
+    """An order chosen in the admin's autocomplete (which posts its id) or given by its
+    reference (typed, or in a link such as `?order=NOR-5151`): the operator knows orders by
+    their reference, never by our internal id."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        found = list(self.queryset.filter(reference=str(value).strip())[:2])
+        if len(found) > 1:
+            raise ValidationError(
+                _("Several shops have an order %(reference)s: choose it in the list."),
+                code="ambiguous_reference",
+                params={"reference": value},
+            )
+        if found:
+            return found[0]
+        return super().to_python(value)
+
+
+class IncidentOpenForm(forms.Form):
+    """The operator opens an incident from the admin; the service checks the order's state
+    (the autocomplete only offers orders that can have one, a typed reference may not)."""
+
+    order = OrderByReferenceField(
         label=_("Order"),
         queryset=Order.objects.all(),
-        widget=ForeignKeyRawIdWidget(Incident._meta.get_field("order").remote_field, admin.site),
-        help_text=_("A shipped or received order."),
+        widget=OrderAutocomplete(Incident._meta.get_field("order"), admin.site),
+        help_text=_("A shipped or received order: type its reference."),
     )
     line = forms.ModelChoiceField(
         label=_("Order line"),
@@ -63,15 +92,29 @@ class IncidentOpenForm(forms.Form):
         label=_("Description"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args, order_id=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The operator's list as it is now (read per request, never at import).
         self.fields["reason"].choices = open_reason_choices()
-        order_id = order_id or self.data.get("order") or self.initial.get("order")
-        order_id = parse_id(order_id) if order_id else None
-        if order_id is not None:
+        order = self._chosen_order()
+        if order is not None:
             # Only the chosen order's lines: the service refuses a line of another order anyway.
-            self.fields["line"].queryset = OrderLine.objects.filter(order_id=order_id)
+            self.fields["line"].queryset = OrderLine.objects.filter(order=order)
+            # The autocomplete shows an order given by its reference as chosen (it works on ids).
+            if self.is_bound:
+                self.data = self.data.copy()
+                self.data[self.add_prefix("order")] = order.pk
+            else:
+                self.initial["order"] = order.pk
+
+    def _chosen_order(self) -> Order | None:
+        value = self.data.get(self.add_prefix("order")) if self.is_bound else None
+        if value in (None, ""):
+            value = self.initial.get("order")
+        try:
+            return self.fields["order"].clean(value)
+        except ValidationError:
+            return None  # is_valid() says why
 
 
 class IncidentCloseForm(forms.Form):

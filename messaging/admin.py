@@ -255,7 +255,9 @@ class ThreadAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("with"))
     def participants_display(self, thread):
-        return ", ".join(str(ACTOR_SIDE_LABELS[side]) for side in thread.participants)
+        # The sides' labels ("Customer, Operator"), as the message columns and the seller's
+        # order page name them.
+        return ", ".join(str(Side(side.upper()).label) for side in thread.participants)
 
     @admin.display(description=gettext_lazy("deadline"), ordering="reply_due_at")
     def deadline(self, thread):

@@ -7,12 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hours.selectors import due_while_closed_q, shop_calendar
-from messaging.models import DeadlineStatus, Reason, ReasonKind, Thread, unread_q
+from messaging.models import DeadlineStatus, Reason, ReasonKind, ReplyWait, Thread, unread_q
 from messaging.search import search_threads
-from messaging.selectors import AWAITING_REPLY, deadline_q, wait_starts
+from messaging.selectors import AWAITING_REPLY, deadline_q
 from sellerdesk import filters as safe_filters
 from sellerdesk.filters import LocalDateFilter
-from sellerdesk.tenancy import ALL_SHOPS
 from sellerdesk.timezones import day_end, day_start
 
 # A forecast, not a status: awaiting threads whose deadline falls while the shop is closed.
@@ -24,6 +23,12 @@ DEADLINE_CHOICES = [
     (DeadlineStatus.DUE_SOON.value, _("Due soon")),
     (DeadlineStatus.OVERDUE.value, _("Overdue")),
     (DeadlineStatus.NONE.value, _("Nothing awaited")),
+]
+WAIT_JUDGED = "judged"
+WAIT_ANSWERED = "answered"
+WAIT_CHOICES = [
+    (WAIT_JUDGED, _("Answered, or late without an answer")),
+    (WAIT_ANSWERED, _("Answered")),
 ]
 PARTICIPANT_CHOICES = [("customer", _("With the customer")), ("operator", _("With the operator"))]
 
@@ -113,16 +118,23 @@ class ThreadPageFilter(ThreadFilter):
     last_message_before = LocalDateFilter(
         label=_("Last message until"), field_name="last_message_at", bound="until"
     )
-    # What the dashboard's reply-delay tiles count: waits for the shop that started in a period.
+    # What the dashboard's reply tiles count: the shop's waits (`ReplyWait`, the deadline's own
+    # rule) that started in a period; answered ones (the delays) or every judged one (answered,
+    # or unanswered past due: the "answered within 48 h" share).
     wait_started_after = safe_filters.DateFilter(
         label=_("Waiting for you since, from"), method="filter_wait_from"
     )
     wait_started_before = safe_filters.DateFilter(
         label=_("Waiting for you since, until"), method="filter_wait_until"
     )
+    wait = django_filters.ChoiceFilter(
+        label=_("Those waits"),
+        choices=WAIT_CHOICES,
+        method="filter_wait_from",
+    )
 
     def filter_wait_from(self, queryset, name, value):
-        return queryset  # both bounds apply to the same wait: see filter_queryset
+        return queryset  # the bounds and the kind apply to the same wait: see filter_queryset
 
     filter_wait_until = filter_wait_from
 
@@ -132,9 +144,14 @@ class ThreadPageFilter(ThreadFilter):
         until = self.form.cleaned_data.get("wait_started_before")
         if not (start or until):
             return queryset
-        starts = wait_starts(shop=ALL_SHOPS)  # the outer queryset is the shop's already
+        if self.form.cleaned_data.get("wait") == WAIT_ANSWERED:
+            waits = ReplyWait.objects.answered()
+        else:
+            waits = ReplyWait.objects.judged(timezone.now())
+        # The outer queryset is the shop's already; the days are the viewer's (a seller's: the
+        # shop's), as the dashboard's periods are.
         if start:
-            starts = starts.filter(created_at__gte=day_start(start))
+            waits = waits.filter(started_at__gte=day_start(start))
         if until:
-            starts = starts.filter(created_at__lt=day_end(until))
-        return queryset.filter(pk__in=starts.values("thread_id"))
+            waits = waits.filter(started_at__lt=day_end(until))
+        return queryset.filter(pk__in=waits.values("thread_id"))

@@ -345,8 +345,22 @@ class Attachment(models.Model):
 
 
 class ReplyWaitQuerySet(ShopScopedQuerySet):
+    """The waits as the deadline judges them, for the statistics and the lists their tiles open
+    alike: one definition, so a tile and its list cannot disagree."""
+
     def answered(self):
+        """Ended by the shop's reply (what the reply delays measure)."""
         return self.filter(replied_at__isnull=False)
+
+    def unanswered_late(self, now):
+        """Still open at `now` and past their due time (late, and counted so before a reply)."""
+        return self.filter(ended_at__isnull=True, due_at__lte=now)
+
+    def judged(self, now):
+        """What the "answered within the deadline" share judges at `now`: the answered waits and
+        the unanswered ones already late. A wait ended by "no reply needed", or still open
+        within its time, is not judged (yet)."""
+        return self.filter(Q(replied_at__isnull=False) | Q(ended_at__isnull=True, due_at__lte=now))
 
 
 class ReplyWait(models.Model):

@@ -31,7 +31,6 @@ from messaging.models import (
     DeadlineStatus,
     Message,
     Reason,
-    Side,
     Thread,
     reason_label_field,
     unread_q,
@@ -172,26 +171,6 @@ def reason_label_expression(*, kind: str, code_field: str = "reason"):
         output_field=CharField(),
     )
     return Coalesce(label, F(code_field), output_field=CharField())
-
-
-def wait_starts(*, shop):
-    """Customer or operator messages that started a wait for the shop: the previous message of
-    the thread is the shop's, or there is none (the deadline's "needs a reply since")."""
-    previous_author = (
-        Message.objects.filter(thread=OuterRef("thread"))
-        .filter(
-            Q(created_at__lt=OuterRef("created_at"))
-            | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
-        )
-        .order_by("-created_at", "-pk")
-        .values("author")[:1]
-    )
-    return (
-        Message.objects.for_shop(shop)
-        .filter(author__in=INCOMING_SIDES)
-        .alias(previous_author=Subquery(previous_author))
-        .filter(Q(previous_author__isnull=True) | Q(previous_author=Side.SHOP))
-    )
 
 
 def threads_with_incoming_since(*, shop, since: datetime) -> int:

@@ -5,7 +5,11 @@ same services as the API (the actions below), so it is locked, guarded against f
 and recorded on the timeline exactly as it would be from anywhere else.
 """
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -14,6 +18,18 @@ from orders.admin_columns import TimelineColumns
 from orders.freeze import order_freezers
 from orders.models import Order, OrderEvent, OrderLine
 from sellerdesk.errors import DomainError
+
+# Order autocompletes of other apps' admin fields that accept only some orders, e.g. an
+# incident's order must be shipped or received. `orders` imports none of the other apps: each
+# registers its own rule here, keyed like the autocomplete request names the field.
+AUTOCOMPLETE_LIMITS: dict[tuple[str, str, str], Callable[[QuerySet], QuerySet]] = {}
+
+
+def register_autocomplete_limit(
+    *, app_label: str, model_name: str, field_name: str, limit: Callable[[QuerySet], QuerySet]
+) -> None:
+    """Limit the orders the admin's autocomplete offers for `app_label.model_name.field_name`."""
+    AUTOCOMPLETE_LIMITS[(app_label, model_name, field_name)] = limit
 
 
 class OrderLineInline(admin.TabularInline):
@@ -125,6 +141,18 @@ class OrderAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # `frozen` is annotated in the list query, so the column costs no query per row.
         return selectors.with_frozen(super().get_queryset(request))
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.path == reverse("admin:autocomplete"):
+            # The admin's autocomplete view names the field it fills in these parameters.
+            field = tuple(
+                request.GET.get(name, "") for name in ("app_label", "model_name", "field_name")
+            )
+            limit = AUTOCOMPLETE_LIMITS.get(field)
+            if limit is not None:
+                queryset = limit(queryset)
+        return queryset, may_have_duplicates
 
     def has_add_permission(self, request):
         # Orders come from the marketplace (the operator import API), which records their creation.

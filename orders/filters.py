@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from orders.freeze import frozen_q
@@ -19,6 +19,12 @@ def _lower_choices(choices):
     return [(value.lower(), label) for value, label in choices]
 
 
+def _with_or_without(queryset, value, related):
+    if value is None:
+        return queryset
+    return queryset.filter(Exists(related)) if value else queryset.exclude(Exists(related))
+
+
 class OrderFilter(django_filters.FilterSet):
     state = LowerCaseChoiceFilter(label=_("State"), choices=_lower_choices(OrderState.choices))
     reference = django_filters.CharFilter(label=_("Order number"), lookup_expr="normcontains")
@@ -34,6 +40,14 @@ class OrderFilter(django_filters.FilterSet):
     created_before = safe_filters.IsoDateTimeFilter(
         label=_("Created before"), field_name="created_at", lookup_expr="lt"
     )
+    # The dashboard's incident and refund rates count the orders shipped in a period that had an
+    # incident, or a refund that counts: these two filters list exactly those orders.
+    had_incident = django_filters.BooleanFilter(
+        label=_("Had an incident"), method="filter_had_incident"
+    )
+    refunded = django_filters.BooleanFilter(
+        label=_("Has a refund (not refused)"), method="filter_refunded"
+    )
     shipped_after = safe_filters.IsoDateTimeFilter(
         label=_("Shipped after"), field_name="shipped_at", lookup_expr="gte"
     )
@@ -44,6 +58,16 @@ class OrderFilter(django_filters.FilterSet):
     class Meta:
         model = Order
         fields = []
+
+    def filter_had_incident(self, queryset, name, value):
+        # `orders` imports no other app: the incidents are reached through their relation.
+        incidents = Order._meta.get_field("incidents").related_model.objects
+        return _with_or_without(queryset, value, incidents.filter(order=OuterRef("pk")))
+
+    def filter_refunded(self, queryset, name, value):
+        # The refunds app's own rule of a refund that counts (not REFUSED), through the relation.
+        refunds = Order._meta.get_field("refunds").related_model.objects
+        return _with_or_without(queryset, value, refunds.counting().filter(order=OuterRef("pk")))
 
     def filter_has_open_incident(self, queryset, name, value):
         if value is None:

@@ -14,6 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from messaging.filters import WAIT_ANSWERED, WAIT_JUDGED
 from sellerdesk import formatting
 from stats import charts
 from stats.selectors import DailySeries, QualityStats
@@ -124,11 +125,14 @@ def dashboard_tiles(stats: QualityStats) -> list[Tile]:
             lower_is_better=None,
         ),
     ]
-    # The waits these tiles measure are those that started in the period.
+    # The waits these tiles measure are those that started in the period: the delays measure
+    # the answered ones, the share judges those answered or already late (ReplyWait's rules).
     waits_filter = {
         "wait_started_after": period.first_day.isoformat(),
         "wait_started_before": period.last_day.isoformat(),
     }
+    answered_filter = {**waits_filter, "wait": WAIT_ANSWERED}
+    judged_filter = {**waits_filter, "wait": WAIT_JUDGED}
     tiles += [
         _period_tile(
             "reply_delay_average",
@@ -136,7 +140,7 @@ def dashboard_tiles(stats: QualityStats) -> list[Tile]:
             stats,
             "reply_delay_average",
             format_hours,
-            _url("thread-list", **waits_filter),
+            _url("thread-list", **answered_filter),
             lower_is_better=True,
             hint=_("customer and operator messages"),
         ),
@@ -146,7 +150,7 @@ def dashboard_tiles(stats: QualityStats) -> list[Tile]:
             stats,
             "reply_delay_median",
             format_hours,
-            _url("thread-list", **waits_filter),
+            _url("thread-list", **answered_filter),
             lower_is_better=True,
         ),
         _period_tile(
@@ -155,7 +159,7 @@ def dashboard_tiles(stats: QualityStats) -> list[Tile]:
             stats,
             "within_deadline_share",
             format_rate,
-            _url("thread-list", **waits_filter),
+            _url("thread-list", **judged_filter),
             lower_is_better=False,
         ),
         Tile(
@@ -177,11 +181,8 @@ def dashboard_tiles(stats: QualityStats) -> list[Tile]:
             stats,
             "incident_rate",
             format_rate,
-            _url(
-                "incident-list",
-                opened_after=period.first_day.isoformat(),
-                opened_before=period.last_day.isoformat(),
-            ),
+            # The rate is over the orders shipped in the period: its list is those orders.
+            _url("order-list", **shipped_filter, had_incident="true"),
             lower_is_better=True,
             hint=_("orders with an incident ÷ orders shipped"),
         ),
@@ -224,7 +225,7 @@ def dashboard_tiles(stats: QualityStats) -> list[Tile]:
             stats,
             "refund_rate",
             format_rate,
-            _url("refund-list", **created_filter),
+            _url("order-list", **shipped_filter, refunded="true"),
             lower_is_better=True,
             hint=_("orders refunded ÷ orders shipped"),
         ),

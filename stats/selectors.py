@@ -253,7 +253,7 @@ def _unanswered_late(scope: _Scope) -> dict[int, dict]:
     open waits are the threads awaiting a reply)."""
     rows = (
         ReplyWait.objects.for_shop(scope.tenant)
-        .filter(ended_at__isnull=True, due_at__lte=scope.now)
+        .unanswered_late(scope.now)
         .filter(scope.span("started_at"))
         .values("shop_id")
         .order_by()
@@ -424,7 +424,7 @@ def daily_series(*, shop: Shop, period: Period) -> DailySeries:
     late = dict.fromkeys(days, 0)
     waiting = (
         ReplyWait.objects.for_shop(shop)
-        .filter(ended_at__isnull=True, due_at__lte=period.now)
+        .unanswered_late(period.now)
         .filter(started_at__gte=period.start, started_at__lt=period.end)
         .annotate(day=TruncDate("started_at", tzinfo=period.tz))
         .values("day")

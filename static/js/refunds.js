@@ -185,14 +185,17 @@
   }
 
   form.addEventListener("input", function (event) {
-    if (!event.target.matches("[data-refund-line], [data-refund-field]")) {
+    if (event.target.disabled || !event.target.matches("[data-refund-line], [data-refund-field]")) {
       return;
     }
     window.clearTimeout(timer);
     timer = window.setTimeout(updatePreview, DEBOUNCE_MS);
   });
 
-  if (!isEmpty(requestBody())) {
+  // A disabled form (the order cannot be refunded: window over, not shipped, nothing left)
+  // already says why above it; a preview would only print the same refusal a second time.
+  var disabled = form.querySelector("fieldset[disabled]") !== null;
+  if (!disabled && !isEmpty(requestBody())) {
     updatePreview(); // a form re-rendered with errors: show its breakdown straight away
   }
 })();

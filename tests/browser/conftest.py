@@ -55,3 +55,16 @@ def login(page):
         page.wait_for_load_state()
 
     return login_as
+
+
+@pytest.fixture
+def speak(page, live_server):
+    """Choose the pages' language as the seller would (the language cookie), for the whole site:
+    a cookie set with the current page's URL would be limited to that page's path."""
+
+    def speak_in(language):
+        page.context.add_cookies(
+            [{"name": "django_language", "value": language, "url": f"{live_server.url}/"}]
+        )
+
+    return speak_in

@@ -25,18 +25,14 @@ def overdue_thread(seller):
     return thread
 
 
-def _speak(page, language):
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": page.url}])
-
-
 @pytest.mark.parametrize("language", ["es", "en"])
 def test_from_the_to_do_home_an_overdue_thread_is_answered_with_a_pdf(
-    page, login, overdue_thread, language, tmp_path
+    page, login, speak, overdue_thread, language, tmp_path
 ):
     invoice = tmp_path / "factura-NOR-5151.pdf"
     invoice.write_bytes(minimal_pdf("Factura NOR-5151"))
     login("norte")
-    _speak(page, language)
+    speak(language)
     page.goto("/")
 
     overdue = page.locator("[data-todo=threads_overdue]")
@@ -56,11 +52,11 @@ def test_from_the_to_do_home_an_overdue_thread_is_answered_with_a_pdf(
 
 @pytest.mark.parametrize("language", ["es", "en"])
 def test_at_phone_width_the_inbox_leads_to_a_thread_and_a_reply(
-    page, login, overdue_thread, language
+    page, login, speak, overdue_thread, language
 ):
     page.set_viewport_size({"width": 390, "height": 844})
     login("norte")
-    _speak(page, language)
+    speak(language)
     page.goto("/messages/")
 
     first = page.locator("[data-testid=inbox-awaiting] tbody tr").first

@@ -239,3 +239,21 @@ def test_pages_need_a_login(client, shipped_order):
     response = client.get(_form_url(shipped_order))
 
     assert response.status_code == 302
+
+
+def test_in_spanish_the_confirmation_carries_the_total_it_asked_about(seller_client, shipped_order):
+    """The question says "13,94 €" in Spanish, but the hidden total it sends back must be the
+    machine number, or "Yes, refund" never matches and the seller is asked again forever."""
+    seller_client.cookies["django_language"] = "es"
+    book = lines_of(shipped_order)["SKU-1"]
+    data = {"reason": "customer_return", f"line_{book.pk}_quantity": "1", "shipping_amount": "4,95"}
+
+    asked = seller_client.post(_form_url(shipped_order), data).content.decode()
+    assert "14,95" in asked
+    assert 'name="confirmed_total" value="14.95"' in asked
+
+    response = seller_client.post(
+        _form_url(shipped_order), {**data, "confirm": "1", "confirmed_total": "14.95"}
+    )
+    assert response.status_code == 302
+    assert str(Refund.objects.get().total_amount) == "14.95"

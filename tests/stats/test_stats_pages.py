@@ -114,7 +114,13 @@ def test_the_refund_tiles_link_to_the_refunds_of_the_period(seller_client, shop)
     counted = refund(order, "8.00", period.start)
     not_counted = refund(order, "2.00", period.start, state="REFUSED")
     html = seller_client.get("/dashboard/?period=30d").content.decode()
-    url = _tile(html, "refund_rate").group(1).replace("&amp;", "&")
+    # The rate's list is its cohort (orders shipped in the period with a refund that counts);
+    # the amount's list is the refunds it adds up.
+    assert _tile(html, "refund_rate").group(1).replace("&amp;", "&") == (
+        f"/orders/?shipped_after={period.first_day.isoformat()}"
+        f"&shipped_before={period.last_day.isoformat()}&refunded=true"
+    )
+    url = _tile(html, "refunded_amount").group(1).replace("&amp;", "&")
 
     assert url == (
         f"/refunds/?created_after={period.first_day.isoformat()}"

@@ -70,9 +70,10 @@ def test_the_now_tiles_link_to_the_filtered_lists(seller_client, known_history):
     assert _tile_url(html, "threads_overdue") == "/messages/?deadline=overdue"
     assert _tile_url(html, "threads_awaiting_reply") == "/messages/?deadline=awaiting_reply"
     assert _tile_url(html, "incidents_open") == "/incidents/?not_closed=true"
+    # The rate is over the orders shipped in the period: its list is those that had one.
     assert _tile_url(html, "incident_rate") == (
-        f"/incidents/?opened_after={known_history.first_day.isoformat()}"
-        f"&opened_before={known_history.last_day.isoformat()}"
+        f"/orders/?shipped_after={known_history.first_day.isoformat()}"
+        f"&shipped_before={known_history.last_day.isoformat()}&had_incident=true"
     )
 
 
@@ -201,11 +202,12 @@ def test_the_reply_delay_tiles_open_the_conversations_whose_waits_they_measure(
 
     assert url == (
         f"/messages/?wait_started_after={known_history.first_day.isoformat()}"
-        f"&wait_started_before={known_history.last_day.isoformat()}"
+        f"&wait_started_before={known_history.last_day.isoformat()}&wait=answered"
     )
     # The three answered waits of this week; not the thread whose wait began before it.
     assert _rows(seller_client, url, "data-thread=") == 3
-    assert _tile_url(html, "within_deadline_share") == url
+    # The share judges the same answered waits plus any late without an answer (none here).
+    assert _tile_url(html, "within_deadline_share") == url.replace("answered", "judged")
 
 
 def test_a_list_shows_its_active_filters_each_removable(seller_client, known_history):
