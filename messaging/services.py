@@ -12,7 +12,6 @@ Each such wait is also a `ReplyWait` row (`messaging.waits`), written where the 
 or cleared: the statistics count those rows, so they follow this rule and no other.
 """
 
-import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -600,7 +599,7 @@ def thread_import(
 # --- The reply-deadline job ------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class FlaggedThread:
     id: int
     shop_id: int
@@ -608,7 +607,6 @@ class FlaggedThread:
     order_id: int | None
     reply_due_at: datetime
     state: str
-    subject_params: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -629,29 +627,26 @@ def _flag(*, state: str, condition: str, params: list) -> list[FlaggedThread]:
     awaiting a reply. The flag itself is in no index, so the UPDATE is a HOT update. A
     concurrent shop reply that clears reply_needed_since first makes the row stop matching: it
     is not flagged.
+
+    It returns only what the job hands on (the digest keeps ids; the command prints subjects):
+    tens of thousands of rows, so every column and every Python object per row counts.
     """
     table = Thread._meta.db_table
     sql = (
         f"UPDATE {table} SET deadline_flag = %s "
         f"WHERE reply_needed_since IS NOT NULL AND NOT (deadline_flag = %s) AND {condition} "
-        "RETURNING id, shop_id, subject, order_id, reply_due_at, subject_params"
+        "RETURNING id, shop_id, subject, order_id, reply_due_at"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [state, DeadlineFlag.OVERDUE, *params])
         rows = cursor.fetchall()
-    converter = (
-        connection.ops.convert_datetimefield_value if connection.vendor == "sqlite" else None
-    )
-    flagged = []
-    for thread_id, shop_id, subject, order_id, due, subject_params in rows:
-        if converter is not None:
-            due = converter(due, None, connection)
-        if isinstance(subject_params, str):  # SQLite hands JSON back as text
-            subject_params = json.loads(subject_params)
-        flagged.append(
-            FlaggedThread(thread_id, shop_id, subject, order_id, due, state, subject_params or {})
-        )
-    return flagged
+    if connection.vendor == "sqlite":  # SQLite hands datetimes back as text
+        convert = connection.ops.convert_datetimefield_value
+        rows = [(*row[:4], convert(row[4], None, connection)) for row in rows]
+    return [
+        FlaggedThread(thread_id, shop_id, subject, order_id, due, state)
+        for thread_id, shop_id, subject, order_id, due in rows
+    ]
 
 
 def reply_deadlines_flag(*, now: datetime | None = None) -> FlagResult:
