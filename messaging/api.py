@@ -2,6 +2,7 @@
 
 import django_filters
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -245,11 +246,9 @@ def _thread_response(request, shop, thread_id, status_code=status.HTTP_200_OK) -
 
 
 def _message_response(request, message) -> Response:
-    message = (
-        message.__class__.objects.select_related("author_user")
-        .prefetch_related("attachments")
-        .get(pk=message.pk)
-    )
+    # The message was just written with its author in hand: only its attachments are read
+    # back (one query, not the message again).
+    prefetch_related_objects([message], "attachments")
     return Response(
         MessageOutput(message, context={"request": request}).data, status=status.HTTP_201_CREATED
     )

@@ -8,7 +8,11 @@ class MessagingConfig(AppConfig):
 
     def ready(self):
         from messaging import events
+        from messaging.notices import DEADLINES_DIGEST, digest_threads
         from messaging.order_section import register
+        from notifications.hooks import register_context_builder
 
         register()
         events.register()
+        # The deadline digest keeps thread ids; its email reads the threads when rendered.
+        register_context_builder(DEADLINES_DIGEST, digest_threads)

@@ -7,11 +7,11 @@ import uuid
 from collections import defaultdict
 
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 from django.utils.text import Truncator
 
+from messaging.models import Thread
 from notifications.models import WebhookEvent
 from notifications.selectors import subscribed_shop_ids
 from notifications.services import Event, notices_emit, notified_users_prefetch, shop_recipient
@@ -77,33 +77,21 @@ def _thread_shapes(thread_ids: list[int], *, shop_ids) -> dict[int, dict]:
     return shapes
 
 
-def _references(order_ids: set[int]) -> dict[int, str]:
-    """Order references by id, for tens of thousands of ids: one array parameter on PostgreSQL
-    (an IN list of 30,000 placeholders costs more to build and parse than the query)."""
-    from orders.models import Order
-
-    if connection.vendor != "postgresql":
-        return dict(Order.objects.filter(pk__in=order_ids).values_list("pk", "reference"))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, reference FROM {Order._meta.db_table} WHERE id = ANY(%s)",
-            [sorted(order_ids)],
-        )
-        return dict(cursor.fetchall())
-
-
 def deadline_notices_emit(*, result) -> None:
-    """The job's notices: one digest per shop listing its newly flagged threads (overdue first)
-    and one webhook per thread. A constant number of queries whatever the number of threads."""
+    """The job's notices: one digest per shop of its newly flagged threads and one webhook per
+    thread. A constant number of queries whatever the number of threads.
+
+    The digest stores data only, the ids of the threads to list (at most MAX_THREADS_PER_EMAIL
+    of each state) and the counts; `digest_threads` reads the threads when the email is
+    rendered. A run flags up to tens of thousands of threads for a thousand shops: reading their
+    orders and writing a thousand lists into the outbox was most of the job's time.
+    """
     from shops.models import Shop
 
     flagged = [*result.overdue, *result.due_soon]
-    by_shop = defaultdict(list)
+    by_shop = defaultdict(lambda: {"OVERDUE": [], "DUE_SOON": []})
     for item in flagged:
-        by_shop[item.shop_id].append(item)
-    listed = {shop_id: items[:MAX_THREADS_PER_EMAIL] for shop_id, items in by_shop.items()}
-    order_ids = {item.order_id for items in listed.values() for item in items if item.order_id}
-    references = _references(order_ids)
+        by_shop[item.shop_id][item.state].append(item.id)
     shops = {
         shop.pk: shop
         for shop in Shop.objects.filter(pk__in=by_shop).prefetch_related(notified_users_prefetch())
@@ -112,12 +100,11 @@ def deadline_notices_emit(*, result) -> None:
     watched = [item.id for item in flagged if listening is None or item.shop_id in listening]
     shapes = _thread_shapes(watched, shop_ids=listening) if watched else {}
     run = uuid.uuid4().hex
-    # One reverse() for every thread's link (thousands per run), not one per thread.
-    sentinel = 987654321
-    thread_path = reverse("thread-detail", args=[sentinel]).replace(str(sentinel), "{}")
+    inbox_path = reverse("thread-list")
     events = []
-    for shop_id, items in by_shop.items():
+    for shop_id, ids in by_shop.items():
         shop = shops[shop_id]
+        overdue, due_soon = ids["OVERDUE"], ids["DUE_SOON"]
         events.append(
             Event(
                 type=DEADLINES_DIGEST,
@@ -125,37 +112,67 @@ def deadline_notices_emit(*, result) -> None:
                 shop=shop,
                 recipients=[shop_recipient(shop)],
                 params={
-                    "threads": [
-                        {
-                            "id": item.id,
-                            "subject": item.subject,
-                            "subject_params": item.subject_params,
-                            "reference": references.get(item.order_id, ""),
-                            "overdue": item.state == "OVERDUE",
-                            "due_at": item.reply_due_at.isoformat(),
-                            "path": thread_path.format(item.id),
-                        }
-                        for item in listed[shop_id]
-                    ],
-                    "more": len(items) - len(listed[shop_id]),
-                    "overdue_count": sum(1 for item in items if item.state == "OVERDUE"),
-                    "due_soon_count": sum(1 for item in items if item.state == "DUE_SOON"),
-                    "inbox_path": reverse("thread-list"),
+                    "overdue_ids": overdue[:MAX_THREADS_PER_EMAIL],
+                    "due_soon_ids": due_soon[:MAX_THREADS_PER_EMAIL],
+                    "overdue_count": len(overdue),
+                    "due_soon_count": len(due_soon),
+                    "inbox_path": inbox_path,
                     "deadline_hours": settings.REPLY_DEADLINE_HOURS,
                 },
             )
         )
-        for item in items:
-            if item.id not in shapes:
-                continue
-            event_type = THREAD_OVERDUE if item.state == "OVERDUE" else THREAD_DUE_SOON
-            events.append(
-                Event(
-                    type=event_type,
-                    # One per thread and deadline: a new deadline may be flagged again.
-                    key=f"{event_type}:{item.id}:{item.reply_due_at.isoformat()}",
-                    shop=shop,
-                    webhook=lambda shape=shapes[item.id]: shape,
-                )
+    for item in flagged:
+        if item.id not in shapes:
+            continue
+        event_type = THREAD_OVERDUE if item.state == "OVERDUE" else THREAD_DUE_SOON
+        events.append(
+            Event(
+                type=event_type,
+                # One per thread and deadline: a new deadline may be flagged again.
+                key=f"{event_type}:{item.id}:{item.reply_due_at.isoformat()}",
+                shop=shops[item.shop_id],
+                webhook=lambda shape=shapes[item.id]: shape,
             )
+        )
     notices_emit(events)
+
+
+def digest_threads(notice) -> dict:
+    """The digest's threads, read when its email is rendered (registered in MessagingConfig):
+    overdue first, at most MAX_THREADS_PER_EMAIL, each with its subject, order reference, reply
+    due time and link; `more` for those not listed.
+
+    A notice written before the digest kept ids already holds its `threads`: left as it is.
+    Threads of another shop never match (the notice's shop scopes the query).
+    """
+    params = notice.params
+    if "threads" in params:
+        return {}
+    overdue_ids = params.get("overdue_ids", [])
+    due_soon_ids = params.get("due_soon_ids", [])
+    wanted = [*overdue_ids, *due_soon_ids][:MAX_THREADS_PER_EMAIL]
+    threads = {
+        thread.pk: thread
+        for thread in Thread.objects.filter(shop_id=notice.shop_id, pk__in=wanted).select_related(
+            "order"
+        )
+    }
+    overdue = set(overdue_ids)
+    sentinel = 987654321  # one reverse() for every link, not one per thread
+    thread_path = reverse("thread-detail", args=[sentinel]).replace(str(sentinel), "{}")
+    listed = [
+        {
+            "id": pk,
+            "subject": threads[pk].subject,
+            "subject_params": threads[pk].subject_params,
+            "reference": threads[pk].order.reference if threads[pk].order_id else "",
+            "overdue": pk in overdue,
+            # Its deadline now: a thread replied to since the run has none, and shows none.
+            "due_at": threads[pk].reply_due_at,
+            "path": thread_path.format(pk),
+        }
+        for pk in wanted
+        if pk in threads
+    ]
+    total = params.get("overdue_count", 0) + params.get("due_soon_count", 0)
+    return {"threads": listed, "more": max(total - len(listed), 0)}

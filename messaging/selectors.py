@@ -208,6 +208,20 @@ def order_threads(*, order, now: datetime | None = None) -> list[Thread]:
     )
 
 
+def active_reason_labels(*, kind: str, code: str) -> dict[str, str] | None:
+    """{"es": label, "en": label} of an active reason, None when `code` is not one (one query):
+    what a write checks and records in the same read (refund create checked, then read the
+    labels twice more)."""
+    if not code:
+        return None
+    labels = (
+        Reason.objects.active().filter(kind=kind, code=code).values("label_es", "label_en").first()
+    )
+    if labels is None:
+        return None
+    return {"es": labels["label_es"], "en": labels["label_en"]}
+
+
 def reason_labels_by_language(*, kind: str, code: str) -> dict[str, str]:
     """{"es": label, "en": label} of one code (one query): for a notice, rendered later in its
     reader's language. A code missing from the list is its own label."""

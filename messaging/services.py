@@ -12,10 +12,9 @@ Each such wait is also a `ReplyWait` row (`messaging.waits`), written where the 
 or cleared: the statistics count those rows, so they follow this rule and no other.
 """
 
-import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -600,15 +599,20 @@ def thread_import(
 # --- The reply-deadline job ------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class FlaggedThread:
     id: int
     shop_id: int
     subject: str
-    order_id: int | None
-    reply_due_at: datetime
+    # The deadline as the database wrote it: a run returns tens of thousands of rows and only
+    # the webhooks (for the shops that listen) need it as a datetime.
+    due_text: str
     state: str
-    subject_params: dict = field(default_factory=dict)
+
+    @property
+    def reply_due_at(self) -> datetime:
+        due = datetime.fromisoformat(self.due_text)
+        return due if due.tzinfo is not None else due.replace(tzinfo=UTC)  # SQLite: naive UTC
 
 
 @dataclass
@@ -621,63 +625,67 @@ class FlagResult:
         return {item.shop_id for item in [*self.due_soon, *self.overdue]}
 
 
-def _flag(*, state: str, condition: str, params: list) -> list[FlaggedThread]:
-    """One set-based UPDATE ... RETURNING for one state.
+def _flag(*, now: datetime, due_soon_limit: datetime) -> FlagResult:
+    """One set-based UPDATE ... RETURNING for both states: a thread past its deadline and not
+    yet flagged overdue becomes OVERDUE (a thread that went past due since the last run is
+    flagged overdue only); one due before `due_soon_limit` and not flagged yet, DUE_SOON.
 
-    The condition always contains `reply_needed_since IS NOT NULL` and a range of
-    reply_due_at: the partial index `thread_awaiting_due`, so the database reads only threads
-    awaiting a reply. The flag itself is in no index, so the UPDATE is a HOT update. A
-    concurrent shop reply that clears reply_needed_since first makes the row stop matching: it
-    is not flagged.
+    The condition contains `reply_needed_since IS NOT NULL` and a range of reply_due_at: the
+    partial index `thread_awaiting_due`, so the database reads only threads awaiting a reply,
+    once. The flag itself is in no index, so the UPDATE is a HOT update. A concurrent shop
+    reply that clears reply_needed_since first makes the row stop matching (PostgreSQL
+    re-checks the condition on the row it waited for): it is not flagged.
+
+    It returns only what the job hands on (the digest keeps ids, the command prints subjects,
+    the webhooks need the deadline): tens of thousands of rows, so every column and every
+    conversion per row counts; the deadline comes as text, parsed only for a webhook.
     """
+    at = connection.ops.adapt_datetimefield_value
     table = Thread._meta.db_table
+    # ISO 8601 whatever the session's DateStyle (PostgreSQL's JSON form of a timestamp).
+    due = "to_json(reply_due_at) #>> '{}'" if connection.vendor == "postgresql" else "reply_due_at"
     sql = (
-        f"UPDATE {table} SET deadline_flag = %s "
-        f"WHERE reply_needed_since IS NOT NULL AND NOT (deadline_flag = %s) AND {condition} "
-        "RETURNING id, shop_id, subject, order_id, reply_due_at, subject_params"
+        f"UPDATE {table} SET deadline_flag = CASE WHEN reply_due_at <= %s THEN %s ELSE %s END "
+        "WHERE reply_needed_since IS NOT NULL AND reply_due_at < %s AND ("
+        " (deadline_flag IN (%s, %s) AND reply_due_at <= %s)"
+        " OR (deadline_flag = %s AND reply_due_at > %s)"
+        f") RETURNING id, shop_id, subject, {due}, deadline_flag"
     )
+    params = [
+        at(now),
+        DeadlineFlag.OVERDUE,
+        DeadlineFlag.DUE_SOON,
+        at(due_soon_limit),
+        DeadlineFlag.NONE,
+        DeadlineFlag.DUE_SOON,
+        at(now),
+        DeadlineFlag.NONE,
+        at(now),
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [state, DeadlineFlag.OVERDUE, *params])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
-    converter = (
-        connection.ops.convert_datetimefield_value if connection.vendor == "sqlite" else None
-    )
-    flagged = []
-    for thread_id, shop_id, subject, order_id, due, subject_params in rows:
-        if converter is not None:
-            due = converter(due, None, connection)
-        if isinstance(subject_params, str):  # SQLite hands JSON back as text
-            subject_params = json.loads(subject_params)
-        flagged.append(
-            FlaggedThread(thread_id, shop_id, subject, order_id, due, state, subject_params or {})
-        )
-    return flagged
+    result = FlagResult()
+    overdue, due_soon = result.overdue.append, result.due_soon.append
+    for thread_id, shop_id, subject, due_text, state in rows:
+        item = FlaggedThread(thread_id, shop_id, subject, due_text, state)
+        (overdue if state == DeadlineFlag.OVERDUE else due_soon)(item)
+    return result
 
 
 def reply_deadlines_flag(*, now: datetime | None = None) -> FlagResult:
-    """The deadline job: flag threads newly overdue, then newly due soon, and write for each
-    shop concerned one digest of its newly flagged threads, plus the webhooks, in the same
+    """The deadline job: flag threads newly overdue or newly due soon, and write for each shop
+    concerned one digest of its newly flagged threads, plus the webhooks, in the same
     transaction as the flags (delivered after commit by the outbox).
 
-    Two UPDATEs whatever the number of threads; a second run at the same time flags and notifies
+    One UPDATE whatever the number of threads; a second run at the same time flags and notifies
     nothing (a thread is flagged once per state per deadline).
     """
     now = now or timezone.now()
-    at = connection.ops.adapt_datetimefield_value
     due_soon_limit = now + timedelta(hours=settings.REPLY_DUE_SOON_HOURS)
     with transaction.atomic():
-        # Overdue first: a thread that went past due since the last run is flagged overdue only.
-        overdue = _flag(
-            state=DeadlineFlag.OVERDUE,
-            condition="deadline_flag IN (%s, %s) AND reply_due_at <= %s",
-            params=[DeadlineFlag.NONE, DeadlineFlag.DUE_SOON, at(now)],
-        )
-        due_soon = _flag(
-            state=DeadlineFlag.DUE_SOON,
-            condition="deadline_flag = %s AND reply_due_at > %s AND reply_due_at < %s",
-            params=[DeadlineFlag.NONE, at(now), at(due_soon_limit)],
-        )
-        result = FlagResult(due_soon=due_soon, overdue=overdue)
+        result = _flag(now=now, due_soon_limit=due_soon_limit)
+        overdue, due_soon = result.overdue, result.due_soon
         if result.shop_ids:
             # Written with the flags: a mail server down after commit delays the digest, and
             # the next run (which flags nothing again) cannot lose it.

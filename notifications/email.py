@@ -7,6 +7,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from notifications.hooks import build_context
 from sellerdesk.timezones import marketplace_timezone
 
 
@@ -22,6 +23,8 @@ def notice_email(notice, *, connection=None) -> EmailMessage:
     context = {**notice.params, "shop_name": notice.shop.name if notice.shop_id else ""}
     subject_template, body_template = template_names(notice.event, notice.recipient_kind)
     with translation.override(notice.language), timezone.override(tz):
+        # Data the emitting app keeps by id (the deadline digest's threads), read now.
+        context.update(build_context(notice))
         subject = render_to_string(subject_template, context)
         body = render_to_string(body_template, context)
     return EmailMessage(

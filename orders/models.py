@@ -112,9 +112,16 @@ class Order(models.Model):
             models.Index(fields=["shop", "state", "-created_at"], name="order_shop_state_created"),
             models.Index(fields=["shop", "shipped_at"], name="order_shop_shipped"),
             models.Index(fields=["shop", "customer_name"], name="order_shop_customer"),
-            # The order-cycle job: SHIPPED by shipped_at, RECEIVED by received_at.
-            models.Index(fields=["state", "shipped_at"], name="order_state_shipped"),
-            models.Index(fields=["state", "received_at"], name="order_state_received"),
+            # The order-cycle job's two predicates, each an index of only the orders in its
+            # state (tens of thousands of a million): the job reads the due ones by date and
+            # nothing else. A (state, date) index let the planner fetch every SHIPPED order's
+            # row to check its date (20,000 heap pages for 128 due orders on the scale set).
+            models.Index(
+                fields=["shipped_at"], condition=Q(state="SHIPPED"), name="order_shipped_due"
+            ),
+            models.Index(
+                fields=["received_at"], condition=Q(state="RECEIVED"), name="order_received_due"
+            ),
         ]
 
     def __str__(self):

@@ -40,8 +40,11 @@ class OrderFrozen(InvalidState):
 
 
 def order_lock(order_id: int) -> Order:
-    """Lock one order row for the rest of the transaction. Always taken before child rows."""
-    return Order.objects.select_for_update().get(pk=order_id)
+    """Lock one order row for the rest of the transaction. Always taken before child rows.
+
+    The shop comes in the same query (every write needs its timezone or its notices' language)
+    but is not locked (`of=self`): a shop's orders are written concurrently all the time."""
+    return Order.objects.select_related("shop").select_for_update(of=("self",)).get(pk=order_id)
 
 
 def order_event_record(

@@ -196,7 +196,9 @@ class OrderRefundListCreateApi(SellerScopedAPI, generics.ListAPIView):
     )
     @idempotent
     def post(self, request, pk):
-        order = _seller_order(self.shop, pk)
+        # Only the tenancy check here: refund_create reads the order (with its shop and lines)
+        # again under its lock, so what it computes from cannot be stale.
+        order = get_or_404(Order.objects.for_shop(self.shop).only("pk", "shop_id"), pk=pk)
         serializer = RefundInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         created = services.refund_create(

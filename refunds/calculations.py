@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -77,6 +77,9 @@ class Balance:
     lines: dict[int, LineBalance]
     shipping_paid: Decimal
     shipping_refunded: Decimal = ZERO
+    # How many refunds count against it (not REFUSED): 0 makes the next one the order's first.
+    # Read with the sums under the write's lock; not part of what the balance is (compare).
+    refunds_counting: int = field(default=0, compare=False)
 
     @property
     def line_list(self) -> list[LineBalance]:
@@ -128,15 +131,22 @@ def load_refundable(order: Order) -> Balance:
         .annotate(units=Sum("quantity"), amount=Sum("amount"))
         .order_by()
     }
-    shipping_refunded = (
+    counting = (
         Refund.objects.filter(order=order)
         .counting()
-        .aggregate(total=Sum("shipping_amount"))["total"]
+        .aggregate(total=Sum("shipping_amount"), count=Count("id"))
     )
-    return balance_of(order, refunded=refunded, shipping_refunded=shipping_refunded or ZERO)
+    return balance_of(
+        order,
+        refunded=refunded,
+        shipping_refunded=counting["total"] or ZERO,
+        refunds_counting=counting["count"],
+    )
 
 
-def balance_of(order: Order, *, refunded: dict, shipping_refunded: Decimal) -> Balance:
+def balance_of(
+    order: Order, *, refunded: dict, shipping_refunded: Decimal, refunds_counting: int = 0
+) -> Balance:
     """Build a balance from the order's lines and sums per line: {line_id: {"units", "amount"}}."""
     lines = {}
     for line in order.lines.all():
@@ -155,6 +165,7 @@ def balance_of(order: Order, *, refunded: dict, shipping_refunded: Decimal) -> B
         lines=lines,
         shipping_paid=order.shipping_amount,
         shipping_refunded=quantize(shipping_refunded),
+        refunds_counting=refunds_counting,
     )
 
 

@@ -29,10 +29,26 @@ def refund_api_shape(refund_id: int, *, language: str) -> dict:
         return dict(RefundOutput(refund_detail_queryset(shop=ALL_SHOPS).get(pk=refund_id)).data)
 
 
-def refund_notices_emit(*, refund: Refund, order: Order, event: str) -> None:
-    """Write the notices of one refund event, in the caller's transaction."""
+def refund_notices_emit(
+    *,
+    refund: Refund,
+    order: Order,
+    event: str,
+    reason_labels: dict | None = None,
+    lines: list[dict] | None = None,
+) -> None:
+    """Write the notices of one refund event, in the caller's transaction. A caller that has
+    the reason's labels or the lines ({title, quantity, amount}) at hand passes them."""
     shop = order.shop
-    lines = RefundLine.objects.filter(refund=refund).select_related("order_line").order_by("id")
+    if lines is None:
+        lines = [
+            {"title": line.order_line.title, "quantity": line.quantity, "amount": str(line.amount)}
+            for line in RefundLine.objects.filter(refund=refund)
+            .select_related("order_line")
+            .order_by("id")
+        ]
+    if reason_labels is None:
+        reason_labels = reason_labels_by_language(kind=ReasonKind.REFUND, code=refund.reason)
     params = {
         "refund_id": refund.pk,
         "order_id": order.pk,
@@ -42,12 +58,9 @@ def refund_notices_emit(*, refund: Refund, order: Order, event: str) -> None:
         "currency": refund.currency,
         "total_amount": str(refund.total_amount),
         "shipping_amount": str(refund.shipping_amount),
-        "lines": [
-            {"title": line.order_line.title, "quantity": line.quantity, "amount": str(line.amount)}
-            for line in lines
-        ],
+        "lines": lines,
         "reason": refund.reason,
-        "reason_labels": reason_labels_by_language(kind=ReasonKind.REFUND, code=refund.reason),
+        "reason_labels": reason_labels,
         "refuse_reason": refund.refuse_reason,
         "refund_path": reverse("refund-detail", args=[refund.pk]),
     }

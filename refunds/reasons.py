@@ -23,6 +23,11 @@ def is_refund_reason(code: str) -> bool:
     return reason_selectors.reason_is_active(kind=KIND, code=code)
 
 
+def active_reason_labels(code: str) -> dict[str, str] | None:
+    """{"es": ..., "en": ...} when a new refund may use this code, else None (one query)."""
+    return reason_selectors.active_reason_labels(kind=KIND, code=code)
+
+
 def reason_label(code: str) -> str:
     """One label in the active language (one query); a code missing from the list is shown as
     it is. Lists annotate `reason_label_expression()` instead."""

@@ -28,7 +28,7 @@ from refunds.calculations import (
 from refunds.idempotency import check_replay
 from refunds.models import Refund, RefundLine, RefundState
 from refunds.notices import REFUND_CONFIRMED, REFUND_CREATED, REFUND_REFUSED, refund_notices_emit
-from refunds.reasons import is_refund_reason, reason_labels_in_every_language
+from refunds.reasons import active_reason_labels
 from sellerdesk.errors import DomainError, InvalidState
 from stats.rollup import shop_day_add
 
@@ -72,7 +72,9 @@ def refund_create(
     refund_amount_invalid, unknown_line, refund_exceeds_refundable (400) and
     idempotency_key_reused (409).
     """
-    if not is_refund_reason(reason):
+    # Checked and labelled in one read: the labels go on the timeline event and the notices.
+    reason_labels = active_reason_labels(reason)
+    if reason_labels is None:
         raise DomainError(
             _("Choose a refund reason."),
             code="invalid",
@@ -93,7 +95,7 @@ def refund_create(
             balance = load_refundable(locked)
             breakdown = compute_refund(balance, request, currency=locked.currency)
             # Its first refund that counts puts the order in its shipping day's refunded cohort.
-            first_of_order = not Refund.objects.filter(order=locked).counting().exists()
+            first_of_order = balance.refunds_counting == 0
             refund = Refund.objects.create(
                 order=locked,
                 shop_id=locked.shop_id,
@@ -128,7 +130,7 @@ def refund_create(
                     "total_amount": str(refund.total_amount),
                     "currency": refund.currency,
                     "reason": reason,
-                    "reason_labels": reason_labels_in_every_language(reason),
+                    "reason_labels": reason_labels,
                 },
                 at=now,
             )
@@ -138,7 +140,21 @@ def refund_create(
                 incidents_close_for_full_refund(
                     order=locked, acting_user=acting_user, refund_id=refund.pk
                 )
-            refund_notices_emit(refund=refund, order=locked, event=REFUND_CREATED)
+            refund_notices_emit(
+                refund=refund,
+                order=locked,
+                event=REFUND_CREATED,
+                reason_labels=reason_labels,
+                # The lines just written, titled from the balance: no query to read them back.
+                lines=[
+                    {
+                        "title": balance.lines[part.line_id].title,
+                        "quantity": part.quantity,
+                        "amount": str(part.amount),
+                    }
+                    for part in breakdown.lines
+                ],
+            )
     except IntegrityError as error:
         # The same key on two orders of one shop at the same moment: the unique constraint
         # let one through; the other answers as a replay (or a 409 for another body).

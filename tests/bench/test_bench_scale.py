@@ -71,9 +71,20 @@ def test_the_bench_script_runs_end_to_end_and_writes_its_report(smoke_database, 
     for name, figures in report["endpoints"].items():
         assert 200 <= figures["status"] < 300, name
         assert figures["throughput"]["requests"] > 0 and figures["throughput"]["errors"] == 0, name
-    # The query counts cover every endpoint, pages and API alike, all answering 200.
-    assert len(report["queries"]) >= 25
-    assert {item["status"] for item in report["queries"].values()} == {200}
-    assert report["jobs"]["deadline_job"]["flagged"] > 0
+    # The query counts cover every endpoint, pages and API alike: the reads answer 200, the
+    # writes (refund create, reply) 201.
+    assert len(report["queries"]) >= 27
+    for name, item in report["queries"].items():
+        assert item["status"] == (201 if item.get("method") == "POST" else 200), name
+    assert {"refund_create", "reply"} <= set(report["queries"])
+    jobs = report["jobs"]
+    assert jobs["deadline_job"]["flagged"] > 0
+    # Alternated rounds, each side's runs and the ratio of the medians.
+    assert len(jobs["deadline_job"]["runs"]) == len(jobs["bare_update_returning"]["runs"]) == 3
+    assert jobs["deadline_job"]["ratio_to_bare"] > 0
+    assert len(report["load_average"]["start"]) == len(report["load_average"]["end"]) == 3
+    for name, figures in report["endpoints"].items():
+        assert len(figures["load_before"]) == len(figures["load_after"]) == 3, name
     markdown = report_file.with_suffix(".md").read_text()
     assert "| inbox_api |" in markdown and "| target | measured | wanted | met |" in markdown
+    assert "Load averages" in markdown and "| write | status | queries |" in markdown

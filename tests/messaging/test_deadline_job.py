@@ -1,4 +1,4 @@
-"""The deadline job: one set-based UPDATE per state, one email per shop, nothing twice."""
+"""The deadline job: one set-based UPDATE for both states, one email per shop, nothing twice."""
 
 from datetime import timedelta
 from io import StringIO
@@ -10,10 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from messaging import services
+from messaging import notices, services
 from messaging.models import DeadlineFlag, Thread
+from messaging.notices import DEADLINES_DIGEST
 from messaging.services import reply_deadlines_flag
 from messaging.tasks import flag_reply_deadlines
+from notifications.email import notice_email
+from notifications.models import Notice
+from shops.models import Shop
 from tests.factories import OrderFactory, SellerFactory
 from tests.messaging.conftest import customer_thread
 
@@ -64,7 +68,7 @@ def test_it_flags_threads_newly_overdue_and_due_soon(threads, django_capture_on_
     }
 
 
-def test_it_runs_one_update_per_state_and_a_constant_number_of_queries(
+def test_it_runs_one_update_for_both_states_and_a_constant_number_of_queries(
     shop, other_shop, django_capture_on_commit_callbacks
 ):
     def run_with(count):
@@ -81,7 +85,7 @@ def test_it_runs_one_update_per_state_and_a_constant_number_of_queries(
         updates = [
             q["sql"] for q in queries.captured_queries if "UPDATE messaging_thread" in q["sql"]
         ]
-        assert len(updates) == 2
+        assert len(updates) == 1
         return len(queries.captured_queries)
 
     assert run_with(2) == run_with(7)
@@ -179,3 +183,98 @@ def test_the_beat_schedule_runs_the_job_every_five_minutes(settings):
 
     assert entry["task"] == "messaging.tasks.flag_reply_deadlines"
     assert entry["schedule"] == timedelta(minutes=5)
+
+
+# --- The digest stores data; its email is written at delivery ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "overdue", "due_soon", "order_word"),
+    [("es", "VENCIDO", "VENCE PRONTO", "pedido"), ("en", "OVERDUE", "DUE SOON", "order")],
+)
+def test_the_digest_lists_the_threads_in_the_shops_language(
+    threads, shop, django_capture_on_commit_callbacks, language, overdue, due_soon, order_word
+):
+    Shop.objects.filter(pk=shop.pk).update(language=language)
+
+    run_job(django_capture_on_commit_callbacks)
+
+    (email,) = [message for message in mail.outbox if message.to == [shop.email]]
+    lines = email.body.splitlines()
+    reference = threads["overdue"].order.reference
+    assert f"- {overdue} · Atrasado ({order_word} {reference})" in lines
+    assert any(line.startswith(f"- {due_soon} · Pronto (") for line in lines)
+    assert f"/messages/{threads['due_soon'].pk}/" in email.body
+    assert "A tiempo" not in email.body and "Del sur" not in email.body
+    assert email.extra_headers["Content-Language"] == language
+
+
+def test_the_job_writes_ids_and_counts_not_the_threads_text(
+    threads, shop, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        reply_deadlines_flag()
+
+    notice = Notice.objects.get(event=DEADLINES_DIGEST, shop=shop)
+    assert notice.params == {
+        "overdue_ids": [threads["overdue"].pk],
+        "due_soon_ids": [threads["due_soon"].pk],
+        "overdue_count": 1,
+        "due_soon_count": 1,
+        "inbox_path": "/messages/",
+        "deadline_hours": 48,
+    }
+
+
+def test_the_digest_lists_at_most_a_hundred_threads_and_counts_the_rest(
+    shop, django_capture_on_commit_callbacks, monkeypatch
+):
+    for _index in range(4):
+        customer_thread(OrderFactory(shop=shop), hours_ago=50)
+    customer_thread(OrderFactory(shop=shop), hours_ago=40)
+    monkeypatch.setattr(notices, "MAX_THREADS_PER_EMAIL", 3)
+    Shop.objects.filter(pk=shop.pk).update(language="en")
+
+    run_job(django_capture_on_commit_callbacks)
+
+    notice = Notice.objects.get(event=DEADLINES_DIGEST, shop=shop)
+    assert len(notice.params["overdue_ids"]) == 3 and len(notice.params["due_soon_ids"]) == 1
+    (email,) = mail.outbox
+    assert email.body.count("/messages/") == 1 + 3  # the inbox link and three threads
+    assert "And 2 more." in email.body
+
+
+def test_a_digest_written_with_its_threads_before_still_renders(shop):
+    """Notices already in the outbox when the digest began to keep ids hold `threads`."""
+    notice = Notice.objects.create(
+        event=DEADLINES_DIGEST,
+        event_id="msg_old",
+        channel="EMAIL",
+        recipient_kind="SHOP",
+        address=shop.email,
+        shop=shop,
+        language="en",
+        dedup_key="old-digest",
+        params={
+            "threads": [
+                {
+                    "id": 7,
+                    "subject": "Una pregunta antigua",
+                    "reference": "R-7",
+                    "overdue": True,
+                    "due_at": "2026-03-02T09:30:00+00:00",
+                    "path": "/messages/7/",
+                }
+            ],
+            "more": 0,
+            "overdue_count": 1,
+            "due_soon_count": 0,
+            "inbox_path": "/messages/",
+            "deadline_hours": 48,
+        },
+    )
+
+    body = notice_email(notice).body
+
+    assert "- OVERDUE · Una pregunta antigua (order R-7)" in body
+    assert "/messages/7/" in body
