@@ -154,6 +154,12 @@ class ThreadListView(SellerRequired, View):
                     awaiting = awaiting[:AWAITING_SHOWN]
             rows, older, newer = keyset_page(rest, before=before, after=after)
         thread_forecasts([*awaiting, *rows], calendar=shop_calendar_cached(shop=self.shop))
+        # get_last_message_author_display() per row rebuilt its choices' dict every time.
+        authors = {value: str(label) for value, label in Side.choices}
+        for thread in [*awaiting, *rows]:
+            thread.author_label = authors.get(
+                thread.last_message_author, thread.last_message_author
+            )
         query = request.GET.copy()
         for name in ("before", "after"):
             query.pop(name, None)
