@@ -64,9 +64,14 @@ def format_money(amount, currency: str | None = None, locale: str | None = None)
     value = _decimal(amount)
     if value is None:
         return "" if amount is None else str(amount)
-    return babel_numbers.format_currency(
-        value, currency or settings.DEFAULT_CURRENCY, locale=babel_locale(locale)
-    )
+    return _money(str(value), currency or settings.DEFAULT_CURRENCY, babel_locale(locale))
+
+
+@lru_cache(maxsize=4096)
+def _money(value: str, currency: str, babel: Locale) -> str:
+    # Memoised by the amount's text: a dashboard formats the same few amounts hundreds of times
+    # (its charts' tables), and format_currency looks the currency's symbol and digits up each time.
+    return babel_numbers.format_currency(Decimal(value), currency, locale=babel)
 
 
 # Memoised Babel patterns: format_decimal(), format_date() and format_time() look the locale's
@@ -152,7 +157,14 @@ def format_date(value, format: str = "medium", locale: str | None = None) -> str
         value = _local(value).date()
     if not isinstance(value, date):
         return ""
-    return babel_dates.format_date(value, format=format, locale=babel_locale(locale))
+    return _plain_date(value, format, babel_locale(locale))
+
+
+@lru_cache(maxsize=4096)
+def _plain_date(day: date, format: str, babel: Locale) -> str:
+    # A day's text depends on nothing else: the charts of a 90-day dashboard name each day in
+    # several tables and axes.
+    return babel_dates.format_date(day, format=format, locale=babel)
 
 
 def format_day_month(value, locale: str | None = None) -> str:
@@ -162,7 +174,12 @@ def format_day_month(value, locale: str | None = None) -> str:
         value = _local(value).date()
     if not isinstance(value, date):
         return ""
-    return babel_dates.format_skeleton("MMMd", value, locale=babel_locale(locale))
+    return _day_month(value, babel_locale(locale))
+
+
+@lru_cache(maxsize=4096)
+def _day_month(day: date, babel: Locale) -> str:
+    return babel_dates.format_skeleton("MMMd", day, locale=babel)
 
 
 def format_time(value, locale: str | None = None) -> str:
