@@ -30,7 +30,7 @@ from messaging.models import (
 from messaging.search import snippet_html
 from messaging.views import attachment_response
 from orders.selectors import order_list
-from sellerdesk.api.fields import LowerChoiceField, StorableDateTimeField
+from sellerdesk.api.fields import LowerChoiceField, StorableDateTimeField, iso_datetime
 from sellerdesk.api.pagination import CursorPagination
 from sellerdesk.api.views import get_or_404
 from sellerdesk.errors import DomainError
@@ -289,13 +289,7 @@ _LIST_COLUMNS = (
 )
 
 
-def _when(value, tz):
-    """What serializers.DateTimeField gives (the current timezone, "Z" for UTC), without its
-    per-call machinery: 7 times per row on the busiest list."""
-    if value is None:
-        return None
-    text = value.astimezone(tz).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+_when = iso_datetime  # 7 times per row on the busiest list
 
 
 def thread_list_item(row: dict, label_key: str, tz, clock) -> dict:
