@@ -5,6 +5,7 @@ or a shop in another timezone than the server's counts right.
 Bounded: every walk looks at most HORIZON_DAYS ahead (a shop closed longer than that is simply
 "closed until further notice" for the forecast)."""
 
+import functools
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -15,6 +16,16 @@ from django.utils.translation import get_language
 HORIZON_DAYS = 60
 # Our languages as the holidays package names its translations.
 HOLIDAY_LANGUAGES = {"es": "es", "en": "en_US"}
+
+
+@functools.lru_cache(maxsize=256)
+def _country_holidays(country: str, subdivision: str | None, language: str):
+    """The package's holidays of one region in one language, built once per process (building
+    them was a few milliseconds of every inbox request; the object adds years as it is asked)."""
+    try:
+        return holiday_calendars.country_holidays(country, subdiv=subdivision, language=language)
+    except NotImplementedError:  # a country the package does not know
+        return {}
 
 
 @dataclass
@@ -37,12 +48,9 @@ class ShopCalendar:
             return None
         language = HOLIDAY_LANGUAGES.get((get_language() or "es")[:2], "es")
         if language not in self._holidays:
-            try:
-                self._holidays[language] = holiday_calendars.country_holidays(
-                    self.country, subdiv=self.subdivision or None, language=language
-                )
-            except NotImplementedError:  # a country the package does not know
-                self._holidays[language] = {}
+            self._holidays[language] = _country_holidays(
+                self.country, self.subdivision or None, language
+            )
         return self._holidays[language].get(day)
 
     def is_closed_day(self, day: date) -> bool:

@@ -1,8 +1,11 @@
-"""Reads: a shop's calendar (three small queries), forecasts for the threads of a list, and the
-inbox filter "goes overdue while you are closed"."""
+"""Reads: a shop's calendar (three small queries, or one cache read), forecasts for the threads
+of a list, and the inbox filter "goes overdue while you are closed"."""
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -43,6 +46,42 @@ def shop_calendar(*, shop, settings_row: ShopCalendarSettings | None = None) -> 
     )
 
 
+# The cached calendar: every inbox request (API and page) forecasts its threads with the shop's
+# calendar, three queries that change only when the shop edits its hours. The entry is dropped
+# when they change (signals in hours.apps, after the commit too), and it expires after an hour in
+# any case (hours written around the services, e.g. in SQL, are seen within the hour).
+CALENDAR_CACHE_SECONDS = 3600
+
+
+def _calendar_cache_key(shop_id: int) -> str:
+    return f"hours:calendar:{shop_id}"
+
+
+def shop_calendar_cached(*, shop) -> ShopCalendar:
+    """shop_calendar() through the cache (one Redis read instead of three queries). The entry
+    names the shop's creation time and timezone and the local day it was built for: another
+    database reusing the id, a new timezone or a new day (closed days are read from 30 days
+    back) build it again."""
+    today = timezone.now().astimezone(shop.tzinfo).date()
+    stamp = (shop.created_at.timestamp() if shop.created_at else None, shop.timezone, today)
+    key = _calendar_cache_key(shop.pk)
+    found = cache.get(key)
+    if found is not None and found[0] == stamp:
+        return found[1]
+    calendar = shop_calendar(shop=shop)
+    # Without the holiday tables: they are built (once per process) in the reader's language.
+    cache.set(key, (stamp, replace(calendar, _holidays={})), CALENDAR_CACHE_SECONDS)
+    return calendar
+
+
+def calendar_cache_forget(shop_id: int) -> None:
+    """The shop's hours changed: drop its cached calendar now and again after the commit (a
+    request between the two would otherwise cache what the transaction is replacing)."""
+    key = _calendar_cache_key(shop_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 def thread_forecasts(threads, *, calendar: ShopCalendar, now: datetime | None = None) -> None:
     """Set `forecast` on each thread awaiting a reply (None when nothing is forecast)."""
     now = now or timezone.now()
@@ -56,7 +95,7 @@ def thread_forecasts(threads, *, calendar: ShopCalendar, now: datetime | None = 
 
 def due_while_closed_q(*, calendar: ShopCalendar, now: datetime | None = None) -> Q:
     """Threads awaiting a reply, not yet overdue, whose deadline falls while the shop is closed:
-    one range on reply_due_at per closure ahead (the index thread_shop_reply_due serves it)."""
+    one range on reply_due_at per closure ahead (the index thread_shop_reply_due_incl serves it)."""
     now = now or timezone.now()
     closures = closures_between(calendar, now, now + FILTER_HORIZON)
     if not closures:

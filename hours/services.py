@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hours.models import ClosedDay, OpeningPeriod, ShopCalendarSettings
-from hours.selectors import calendar_settings, shop_calendar
+from hours.selectors import calendar_cache_forget, calendar_settings, shop_calendar
 from sellerdesk.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -82,6 +82,7 @@ def business_hours_set(
             OpeningPeriod(shop=shop, weekday=weekday, opens=opens, closes=closes)
             for weekday, opens, closes in periods
         )
+        calendar_cache_forget(shop.pk)  # bulk_create sends no signal
     return row
 
 

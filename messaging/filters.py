@@ -6,7 +6,7 @@ from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hours.selectors import due_while_closed_q, shop_calendar
+from hours.selectors import due_while_closed_q, shop_calendar_cached
 from messaging.models import DeadlineStatus, Reason, ReasonKind, ReplyWait, Thread, unread_q
 from messaging.search import search_threads
 from messaging.selectors import AWAITING_REPLY, deadline_q
@@ -92,7 +92,7 @@ class ThreadFilter(django_filters.FilterSet):
         shop = getattr(user, "shop", None) if user is not None else None
         if shop is None:
             return queryset.none()
-        calendar = shop_calendar(shop=shop)
+        calendar = shop_calendar_cached(shop=shop)
         return queryset.filter(due_while_closed_q(calendar=calendar))
 
     def filter_participant(self, queryset, name, value):

@@ -195,10 +195,14 @@ class Thread(models.Model):
                 condition=unread_q(),
                 name="thread_shop_unread",
             ),
+            # The deadline ranges (overdue, due soon, on time, due while closed) pick a page of
+            # ids from this index alone (last_message_at and id included: index-only, then only
+            # the page's rows are joined); see LeanThreadList.
             models.Index(
                 fields=["shop", "reply_due_at"],
+                include=["last_message_at", "id"],
                 condition=Q(reply_needed_since__isnull=False),
-                name="thread_shop_reply_due",
+                name="thread_shop_reply_due_incl",
             ),
             # The deadline filters in the inbox's order: the awaited few percent, newest first,
             # so a page stops after 50 rows instead of sorting every awaited thread of the shop.
@@ -207,19 +211,23 @@ class Thread(models.Model):
                 condition=Q(reply_needed_since__isnull=False),
                 name="thread_shop_awaiting_last",
             ),
+            # Each filter's index ends with the list's whole order, tiebreak id included: the page
+            # is then the index's first 51 entries (an index without the id made PostgreSQL sort
+            # every thread of the filter, joined, for the tiebreak: 2.7 ms instead of 0.3 ms).
             models.Index(
-                fields=["shop", "reason", "-last_message_at"], name="thread_shop_reason_last"
+                fields=["shop", "reason", "-last_message_at", "-id"],
+                name="thread_shop_reason_last_id",
             ),
             models.Index(
-                fields=["shop", "with_customer", "-last_message_at"],
-                name="thread_shop_customer_last",
+                fields=["shop", "with_customer", "-last_message_at", "-id"],
+                name="thread_shop_customer_last_id",
             ),
             models.Index(
-                fields=["shop", "with_operator", "-last_message_at"],
-                name="thread_shop_operator_last",
+                fields=["shop", "with_operator", "-last_message_at", "-id"],
+                name="thread_shop_operator_last_id",
             ),
             models.Index(fields=["shop", "subject"], name="thread_shop_subject"),
-            models.Index(fields=["order", "-last_message_at"], name="thread_order_last"),
+            models.Index(fields=["order", "-last_message_at", "-id"], name="thread_order_last_id"),
             # The deadline job: only threads awaiting a reply, so the index stays small however
             # many threads the marketplace has. The flag the job writes is in no index (key or
             # predicate): flagging is then a HOT update that rewrites no index entry (the table

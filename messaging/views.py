@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
-from hours.selectors import shop_calendar, thread_forecasts
+from hours.selectors import shop_calendar_cached, thread_forecasts
 from messaging import selectors, services
 from messaging.attachments import content_disposition
 from messaging.filters import DEADLINE_CHOICES, PARTICIPANT_CHOICES, ThreadPageFilter
@@ -153,7 +153,13 @@ class ThreadListView(SellerRequired, View):
                     awaiting_more = len(awaiting) > AWAITING_SHOWN
                     awaiting = awaiting[:AWAITING_SHOWN]
             rows, older, newer = keyset_page(rest, before=before, after=after)
-        thread_forecasts([*awaiting, *rows], calendar=shop_calendar(shop=self.shop))
+        thread_forecasts([*awaiting, *rows], calendar=shop_calendar_cached(shop=self.shop))
+        # get_last_message_author_display() per row rebuilt its choices' dict every time.
+        authors = {value: str(label) for value, label in Side.choices}
+        for thread in [*awaiting, *rows]:
+            thread.author_label = authors.get(
+                thread.last_message_author, thread.last_message_author
+            )
         query = request.GET.copy()
         for name in ("before", "after"):
             query.pop(name, None)
@@ -292,7 +298,7 @@ def _template_insert(request, thread, reply_form):
 
 def render_thread_page(request, thread, *, reply_form=None, no_reply_form=None, status=200):
     reply_form = reply_form or ReplyForm(thread=thread)
-    thread_forecasts([thread], calendar=shop_calendar(shop=thread.shop))
+    thread_forecasts([thread], calendar=shop_calendar_cached(shop=thread.shop))
     suggested_templates, inserted_template = _template_insert(request, thread, reply_form)
     read_before = getattr(thread, "previously_read_at", thread.shop_last_read_at)
     thread_messages = list(thread.messages.all())

@@ -1,6 +1,9 @@
 """REST API for refunds: the seller's list, create and preview; the operator's decisions."""
 
+from decimal import Decimal
+
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -12,8 +15,8 @@ from orders.models import Order
 from refunds import selectors, services
 from refunds.calculations import LineRequest, RefundRequest
 from refunds.filters import OperatorRefundFilter, RefundFilter
-from refunds.models import Refund, RefundState
-from sellerdesk.api.fields import LowerChoiceField, id_field, money_field
+from refunds.models import Refund, RefundLine, RefundState
+from sellerdesk.api.fields import LowerChoiceField, id_field, iso_datetime, money_field
 from sellerdesk.api.views import get_or_404
 from sellerdesk.idempotency import HEADER, idempotent
 from sellerdesk.tenancy import ALL_SHOPS, IsOperator, SellerScopedAPI
@@ -227,7 +230,97 @@ class OrderRefundPreviewApi(SellerScopedAPI, APIView):
         return Response(preview_representation(preview, currency=order.currency))
 
 
-class RefundListApi(SellerScopedAPI, generics.ListAPIView):
+# --- The refund lists' hot path -----------------------------------------------------------------
+# Like the inbox (messaging.api.LeanThreadList): the rows of a page from `.values()` and the small
+# mapping below, the page's lines in one more query, instead of model instances and RefundOutput
+# (the same JSON, checked by a test against the serializer; the schema still comes from it).
+
+_REFUND_COLUMNS = (
+    "id",
+    "order_id",
+    "order__reference",
+    "state",
+    "reason",
+    "reason_label",
+    "note",
+    "currency",
+    "shipping_amount",
+    "total_amount",
+    "created_at",
+    "created_by__username",
+    "decided_at",
+    "refuse_reason",
+    "notified_at",
+)
+_CENT = Decimal("0.01")
+
+
+def _money(value) -> str | None:
+    """What money_field gives: 2 decimals, as a string."""
+    return None if value is None else f"{value.quantize(_CENT):f}"
+
+
+def refund_list_item(row: dict, lines: list[dict], tz) -> dict:
+    return {
+        "id": row["id"],
+        "order": {"id": row["order_id"], "reference": row["order__reference"]},
+        "state": row["state"].lower() if row["state"] else row["state"],
+        "reason": row["reason"],
+        "reason_label": row["reason_label"],
+        "note": row["note"],
+        "currency": row["currency"],
+        "lines": [
+            {
+                "line": line["order_line_id"],
+                "sku": line["order_line__sku"],
+                "title": line["order_line__title"],
+                "quantity": line["quantity"],
+                "amount": _money(line["amount"]),
+            }
+            for line in lines
+        ],
+        "shipping_amount": _money(row["shipping_amount"]),
+        "total_amount": _money(row["total_amount"]),
+        "created_at": iso_datetime(row["created_at"], tz),
+        "created_by": row["created_by__username"],
+        "decided_at": iso_datetime(row["decided_at"], tz),
+        "refuse_reason": row["refuse_reason"],
+        "notified_at": iso_datetime(row["notified_at"], tz),
+    }
+
+
+class LeanRefundList:
+    """`list()` for the refund lists: a cursor page of `.values()` rows and their lines."""
+
+    def lean_row(self, row: dict, lines: list[dict], tz) -> dict:
+        return refund_list_item(row, lines, tz)
+
+    extra_columns: tuple[str, ...] = ()
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(selectors.refund_list(shop=self.list_shop))
+        page = self.paginate_queryset(queryset.values(*_REFUND_COLUMNS, *self.extra_columns))
+        lines: dict[int, list[dict]] = {row["id"]: [] for row in page}
+        for line in (
+            RefundLine.objects.filter(refund_id__in=list(lines))
+            .order_by("id")
+            .values(
+                "refund_id",
+                "order_line_id",
+                "order_line__sku",
+                "order_line__title",
+                "quantity",
+                "amount",
+            )
+        ):
+            lines[line["refund_id"]].append(line)
+        tz = timezone.get_current_timezone()
+        return self.get_paginated_response(
+            [self.lean_row(row, lines[row["id"]], tz) for row in page]
+        )
+
+
+class RefundListApi(SellerScopedAPI, LeanRefundList, generics.ListAPIView):
     """The shop's refunds, newest first; filters `state`, `order` (id or number), dates."""
 
     serializer_class = RefundOutput
@@ -235,6 +328,10 @@ class RefundListApi(SellerScopedAPI, generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.refund_detail_queryset(shop=self.shop)
+
+    @property
+    def list_shop(self):
+        return self.shop
 
 
 class RefundDetailApi(SellerScopedAPI, generics.RetrieveAPIView):
@@ -247,12 +344,22 @@ class RefundDetailApi(SellerScopedAPI, generics.RetrieveAPIView):
 # --- Operator endpoints ------------------------------------------------------------------------
 
 
-class OperatorRefundListApi(generics.ListAPIView):
+class OperatorRefundListApi(LeanRefundList, generics.ListAPIView):
     """Every shop's refunds (filter `shop` by code, and `state`, `order`, dates)."""
 
     permission_classes = [IsOperator]
     serializer_class = OperatorRefundOutput
     filterset_class = OperatorRefundFilter
+    list_shop = ALL_SHOPS
+    extra_columns = ("shop__code", "decided_by__username")
+
+    def lean_row(self, row, lines, tz):
+        # OperatorRefundOutput's field order: RefundOutput's, then shop and decided_by.
+        return {
+            **refund_list_item(row, lines, tz),
+            "shop": row["shop__code"],
+            "decided_by": row["decided_by__username"],
+        }
 
     def get_queryset(self):
         return selectors.refund_detail_queryset(shop=ALL_SHOPS)

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from sellerdesk.formatting import format_date, format_day_month
+from sellerdesk.formatting import format_date, format_day_month, format_number
 
 WIDTH, HEIGHT = 720, 260
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 56, 16, 36, 34
@@ -41,8 +40,8 @@ def _default_format(value: Number | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, int):
-        return number_format(value, force_grouping=True)
-    return number_format(value, decimal_pos=2, force_grouping=True)
+        return format_number(value)
+    return format_number(value, 2)
 
 
 def nice_ticks(maximum: float, *, count: int = 5, integer: bool = False) -> list[float]:

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -29,17 +28,17 @@ def hours(duration: timedelta | None) -> float | None:
 def format_hours(duration: timedelta | None) -> str:
     if duration is None:
         return DASH
-    return _("%(hours)s h") % {"hours": number_format(hours(duration), decimal_pos=1)}
+    return _("%(hours)s h") % {"hours": formatting.format_number(hours(duration), 1)}
 
 
 def format_rate(rate: float | None) -> str:
     if rate is None:
         return DASH
-    return _("%(percent)s %%") % {"percent": number_format(rate * 100, decimal_pos=1)}
+    return _("%(percent)s %%") % {"percent": formatting.format_number(rate * 100, 1)}
 
 
 def format_count(value: int | None) -> str:
-    return DASH if value is None else number_format(value, force_grouping=True)
+    return DASH if value is None else formatting.format_number(value)
 
 
 def format_money(amounts: dict[str, Decimal]) -> str:
@@ -307,7 +306,7 @@ def dashboard_charts(series: DailySeries) -> list:
                 series=[charts.Series(_("Refunded"), amounts)],
                 value_format=_money_format(currency),
                 # The currency is in the title: the axis keeps short round numbers.
-                tick_format=lambda value: number_format(value, force_grouping=True),
+                tick_format=formatting.format_number,
             )
         )
     return rendered

@@ -25,6 +25,15 @@ MAX_AMOUNT = Decimal("999999.99")
 MAX_STORED_AMOUNT = Decimal("9999999999.99")  # numeric(12,2)
 
 
+def iso_datetime(value, tz) -> str | None:
+    """What serializers.DateTimeField gives (ISO 8601 in `tz`, the current timezone, "Z" for
+    UTC), without its per-call machinery: for the lean lists built from `.values()` rows."""
+    if value is None:
+        return None
+    text = value.astimezone(tz).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
 def money_field(**kwargs):
     """Money in and out as a string with 2 decimals ("19.90"); more decimals are refused, and
     so is an amount over MAX_AMOUNT (the bound is on input only)."""

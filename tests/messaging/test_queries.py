@@ -33,6 +33,7 @@ def fill(shop, seller, n):
 )
 def test_the_inbox_query_count_does_not_grow_with_rows(seller_client, shop, seller, path):
     fill(shop, seller, 2)
+    seller_client.get(path)  # the shop's calendar is read once, then cached
     few = count(lambda: seller_client.get(path))
     fill(shop, seller, 20)
 
