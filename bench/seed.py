@@ -438,7 +438,7 @@ STEPS = [
         "refunds",
         """
         INSERT INTO refunds_refund (id, shop_id, order_id, state, reason, note, currency,
-            shipping_amount, total_amount, created_at, decided_at, refuse_reason, request_hash)
+            shipping_amount, total_amount, created_at, decided_at, refuse_reason)
         SELECT o.id, o.shop_id, o.id,
                CASE WHEN pg_temp.rnd(o.id, 40) < 0.7 THEN 'REFUNDED'
                     WHEN pg_temp.rnd(o.id, 40) < 0.9 THEN 'PENDING' ELSE 'REFUSED' END,
@@ -451,7 +451,7 @@ STEPS = [
                                + make_interval(secs => 86400 * 20 * pg_temp.rnd(o.id, 41)),
                                %(now)s::timestamptz - interval '30 minutes')
                          + interval '10 minutes' END,
-               CASE WHEN pg_temp.rnd(o.id, 40) >= 0.9 THEN 'Fuera de plazo' ELSE '' END, ''
+               CASE WHEN pg_temp.rnd(o.id, 40) >= 0.9 THEN 'Fuera de plazo' ELSE '' END
         FROM orders_order o
         JOIN orders_orderline l ON l.id = 2 * o.id - 1
         WHERE o.shipped_at IS NOT NULL

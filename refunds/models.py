@@ -75,9 +75,6 @@ class Refund(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     refuse_reason = models.CharField(_("why it was refused"), max_length=500, blank=True)
-    # Idempotency-Key of the request that created it, and a hash of that request's body.
-    idempotency_key = models.CharField(max_length=255, null=True, blank=True, editable=False)
-    request_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = RefundQuerySet.as_manager()
 
@@ -96,12 +93,6 @@ class Refund(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(state__in=RefundState.values), name="refund_state_valid"
-            ),
-            # The real guard of Idempotency-Key: two requests with one key make one refund.
-            models.UniqueConstraint(
-                fields=["shop", "idempotency_key"],
-                condition=Q(idempotency_key__isnull=False),
-                name="refund_idempotency_key_unique_per_shop",
             ),
         ]
         indexes = [

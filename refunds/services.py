@@ -12,7 +12,7 @@ can never exceed what was paid.
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +25,6 @@ from refunds.calculations import (
     compute_refund,
     load_refundable,
 )
-from refunds.idempotency import check_replay
 from refunds.models import Refund, RefundLine, RefundState
 from refunds.notices import REFUND_CONFIRMED, REFUND_CREATED, REFUND_REFUSED, refund_notices_emit
 from refunds.reasons import active_reason_labels
@@ -38,8 +37,6 @@ from stats.rollup import shop_day_add
 @dataclass(frozen=True)
 class RefundCreated:
     refund: Refund
-    # True when an Idempotency-Key replay answered an earlier refund and nothing was written.
-    replayed: bool = False
     # True when this refund left nothing refundable on the order (its incidents were closed).
     order_fully_refunded: bool = False
 
@@ -56,8 +53,6 @@ def refund_create(
     request: RefundRequest,
     acting_user,
     note: str = "",
-    idempotency_key: str | None = None,
-    request_hash: str = "",
 ) -> RefundCreated:
     """Create a PENDING refund of a shipped order, within its window, never more than paid.
 
@@ -69,8 +64,8 @@ def refund_create(
     transaction. Nothing is written when it raises.
 
     Raises invalid (reason), order_not_shipped, refund_window_expired, refund_empty,
-    refund_amount_invalid, unknown_line, refund_exceeds_refundable (400) and
-    idempotency_key_reused (409).
+    refund_amount_invalid, unknown_line, refund_exceeds_refundable (400). A retried request is
+    the API's to answer (`sellerdesk.idempotency`, the one Idempotency-Key mechanism).
     """
     # Checked and labelled in one read: the labels go on the timeline event and the notices.
     reason_labels = active_reason_labels(reason)
@@ -80,89 +75,71 @@ def refund_create(
             code="invalid",
             fields={"reason": [_("Choose a refund reason.")]},
         )
-    try:
-        with transaction.atomic():
-            locked = order_lock(order.pk)
-            if idempotency_key:
-                previous = Refund.objects.filter(
-                    shop_id=locked.shop_id, idempotency_key=idempotency_key
-                ).first()
-                if previous is not None:
-                    check_replay(previous, request_hash)
-                    return RefundCreated(refund=previous, replayed=True)
-            now = timezone.now()
-            check_order_refundable(locked, now=now)
-            balance = load_refundable(locked)
-            breakdown = compute_refund(balance, request, currency=locked.currency)
-            # Its first refund that counts puts the order in its shipping day's refunded cohort.
-            first_of_order = balance.refunds_counting == 0
-            refund = Refund.objects.create(
-                order=locked,
-                shop_id=locked.shop_id,
-                state=RefundState.PENDING,
-                reason=reason,
-                note=note.strip(),
-                currency=locked.currency,
-                shipping_amount=breakdown.shipping_amount,
-                total_amount=breakdown.total_amount,
-                created_by=acting_user,
-                created_at=now,
-                idempotency_key=idempotency_key,
-                request_hash=request_hash,
-            )
-            RefundLine.objects.bulk_create(
-                RefundLine(
-                    refund=refund,
-                    order_line_id=part.line_id,
-                    quantity=part.quantity,
-                    amount=part.amount,
-                )
-                for part in breakdown.lines
-            )
-            _rollup_refund(order=locked, refund=refund, sign=1, order_cohort=first_of_order)
-            order_event_record(
-                order=locked,
-                kind=OrderEventKind.REFUND_CREATED,
-                actor=acting_user,
-                actor_side=actor_side_of(acting_user),
-                params={
-                    "refund_id": refund.pk,
-                    "total_amount": str(refund.total_amount),
-                    "currency": refund.currency,
-                    "reason": reason,
-                    "reason_labels": reason_labels,
-                },
-                at=now,
-            )
-            fully_refunded = balance.after(breakdown).is_fully_refunded
-            if fully_refunded:
-                # domain.md: a full refund closes the order's open incidents, recorded as such.
-                incidents_close_for_full_refund(
-                    order=locked, acting_user=acting_user, refund_id=refund.pk
-                )
-            refund_notices_emit(
+    with transaction.atomic():
+        locked = order_lock(order.pk)
+        now = timezone.now()
+        check_order_refundable(locked, now=now)
+        balance = load_refundable(locked)
+        breakdown = compute_refund(balance, request, currency=locked.currency)
+        # Its first refund that counts puts the order in its shipping day's refunded cohort.
+        first_of_order = balance.refunds_counting == 0
+        refund = Refund.objects.create(
+            order=locked,
+            shop_id=locked.shop_id,
+            state=RefundState.PENDING,
+            reason=reason,
+            note=note.strip(),
+            currency=locked.currency,
+            shipping_amount=breakdown.shipping_amount,
+            total_amount=breakdown.total_amount,
+            created_by=acting_user,
+            created_at=now,
+        )
+        RefundLine.objects.bulk_create(
+            RefundLine(
                 refund=refund,
-                order=locked,
-                event=REFUND_CREATED,
-                reason_labels=reason_labels,
-                # The lines just written, titled from the balance: no query to read them back.
-                lines=[
-                    {
-                        "title": balance.lines[part.line_id].title,
-                        "quantity": part.quantity,
-                        "amount": str(part.amount),
-                    }
-                    for part in breakdown.lines
-                ],
+                order_line_id=part.line_id,
+                quantity=part.quantity,
+                amount=part.amount,
             )
-    except IntegrityError as error:
-        # The same key on two orders of one shop at the same moment: the unique constraint
-        # let one through; the other answers as a replay (or a 409 for another body).
-        if idempotency_key and "refund_idempotency_key_unique_per_shop" in str(error):
-            previous = Refund.objects.get(shop_id=order.shop_id, idempotency_key=idempotency_key)
-            check_replay(previous, request_hash)
-            return RefundCreated(refund=previous, replayed=True)
-        raise
+            for part in breakdown.lines
+        )
+        _rollup_refund(order=locked, refund=refund, sign=1, order_cohort=first_of_order)
+        order_event_record(
+            order=locked,
+            kind=OrderEventKind.REFUND_CREATED,
+            actor=acting_user,
+            actor_side=actor_side_of(acting_user),
+            params={
+                "refund_id": refund.pk,
+                "total_amount": str(refund.total_amount),
+                "currency": refund.currency,
+                "reason": reason,
+                "reason_labels": reason_labels,
+            },
+            at=now,
+        )
+        fully_refunded = balance.after(breakdown).is_fully_refunded
+        if fully_refunded:
+            # domain.md: a full refund closes the order's open incidents, recorded as such.
+            incidents_close_for_full_refund(
+                order=locked, acting_user=acting_user, refund_id=refund.pk
+            )
+        refund_notices_emit(
+            refund=refund,
+            order=locked,
+            event=REFUND_CREATED,
+            reason_labels=reason_labels,
+            # The lines just written, titled from the balance: no query to read them back.
+            lines=[
+                {
+                    "title": balance.lines[part.line_id].title,
+                    "quantity": part.quantity,
+                    "amount": str(part.amount),
+                }
+                for part in breakdown.lines
+            ],
+        )
     return RefundCreated(refund=refund, order_fully_refunded=fully_refunded)
 
 

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("sellerdesk", "0001_initial")]
+# Refunds as they were before their own key columns went (refunds.0004 needs sellerdesk.0002).
+BEFORE = [("sellerdesk", "0001_initial"), ("refunds", "0003_notifications_move_to_the_outbox")]
 AFTER = [("sellerdesk", "0003_idempotency_unique_per_scope")]
 
 
@@ -26,7 +27,8 @@ def test_records_are_rescoped_and_refund_keys_adopted(shop, seller, operator):
     try:
         apps = _migrate(BEFORE)
         Record = apps.get_model("sellerdesk", "IdempotencyRecord")
-        from refunds.models import Refund  # its table is not changed by this migration
+        # As it was then: its own key columns go in refunds.0004, which depends on this one.
+        Refund = apps.get_model("refunds", "Refund")
 
         now = timezone.now()
         Record.objects.create(

@@ -46,26 +46,28 @@ def test_the_refund_that_empties_the_order_closes_its_incidents(
     assert f"#{created.refund.pk}" in event.summary
 
 
-def test_a_replay_of_the_full_refund_does_not_close_again(seller, shipped_order, open_incident):
-    make_refund(
-        shipped_order,
-        seller,
-        amount="25.50",
-        shipping="4.95",
-        idempotency_key="k",
-        request_hash="h",
-    )
+def test_a_replay_of_the_full_refund_does_not_close_again(api, shipped_order, open_incident):
+    """A retried request (same Idempotency-Key and body) replays the first answer through the
+    project-wide mechanism: no second refund, nothing closed or recorded again."""
+    body = {"reason": "goodwill", "amount": "25.50", "shipping_amount": "4.95"}
+
+    def send():
+        return api.post(
+            f"/api/v1/orders/{shipped_order.pk}/refunds/",
+            body,
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="k",
+        )
+
+    first = send()
+    open_incident.refresh_from_db()
     events = IncidentEvent.objects.count()
 
-    replay = make_refund(
-        shipped_order,
-        seller,
-        amount="25.50",
-        shipping="4.95",
-        idempotency_key="k",
-        request_hash="h",
-    )
+    replay = send()
 
-    assert replay.replayed is True
+    assert first.status_code == replay.status_code == 201
+    assert replay["Idempotent-Replayed"] == "true"
+    assert replay.json()["id"] == first.json()["id"]
+    assert open_incident.state == IncidentState.CLOSED
     assert IncidentEvent.objects.count() == events
     assert Refund.objects.count() == 1
