@@ -297,6 +297,13 @@ class LeanRefundList:
 
     extra_columns: tuple[str, ...] = ()
 
+    def filter_queryset(self, queryset):
+        # No filter's parameter: no filter set to build (its filters copied, a form validated).
+        names = self.filterset_class.base_filters
+        if not any(name in names for name in self.request.query_params):
+            return queryset
+        return super().filter_queryset(queryset)
+
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(selectors.refund_list(shop=self.list_shop))
         page = self.paginate_queryset(queryset.values(*_REFUND_COLUMNS, *self.extra_columns))

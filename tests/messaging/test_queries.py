@@ -38,6 +38,7 @@ def test_the_inbox_query_count_does_not_grow_with_rows(seller_client, shop, sell
     fill(shop, seller, 20)
 
     assert count(lambda: seller_client.get(path)) == few
+    assert few <= 10  # the ceiling, session, user and shop included
 
 
 def test_the_api_query_count_does_not_grow_with_the_page_size(api, shop, seller):
@@ -66,9 +67,9 @@ def test_a_thread_query_count_does_not_grow_with_messages(seller_client, order, 
     seller_client.get(path.format(id=short.pk))  # marks it read once
     seller_client.get(path.format(id=long.pk))
 
-    assert count(lambda: seller_client.get(path.format(id=long.pk))) == count(
-        lambda: seller_client.get(path.format(id=short.pk))
-    )
+    few = count(lambda: seller_client.get(path.format(id=short.pk)))
+    assert count(lambda: seller_client.get(path.format(id=long.pk))) == few
+    assert few <= 10
 
 
 @pytest.mark.parametrize("path", ["/orders/{id}/", "/api/v1/orders/{id}/"])
@@ -80,6 +81,6 @@ def test_the_order_panel_query_count_does_not_grow_with_threads(seller_client, s
         shop_thread(busy, seller)
         services.message_import(thread=thread, author="operator", body="?", acting_user=None)
 
-    assert count(lambda: seller_client.get(path.format(id=busy.pk))) == count(
-        lambda: seller_client.get(path.format(id=quiet.pk))
-    )
+    few = count(lambda: seller_client.get(path.format(id=quiet.pk)))
+    assert count(lambda: seller_client.get(path.format(id=busy.pk))) == few
+    assert few <= 10
