@@ -54,7 +54,7 @@ format: $(STAMP)
 	$(PY) -m ruff check --fix .
 
 messages: $(STAMP)
-	DEBUG=1 $(PY) manage.py makemessages -l es -l en --no-fuzzy-matching --no-location --no-obsolete --ignore=.venv --ignore=var
+	DEBUG=1 $(PY) manage.py makemessages -l es -l en --no-location --no-obsolete --ignore=.venv --ignore=var
 	# English is the source language: a message without an English text reads as its msgid.
 	msgen --no-location -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
