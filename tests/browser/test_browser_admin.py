@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from incidents.models import IncidentState
 from messaging.models import DeadlineFlag, Side
@@ -102,10 +103,9 @@ def test_the_operator_opens_an_incident_by_typing_the_order_reference(
 
     page.click(".select2-selection")
     page.fill(".select2-search__field", "NOR-818")
-    options = page.locator(".select2-results__option", has_text="NOR-8181")
-    options.wait_for()
-    assert page.locator(".select2-results__option").all_inner_texts() == ["NOR-8181"]
-    options.click()
+    # Retried until select2's "Searching…" row has given way to the answer of the typed term.
+    expect(page.locator(".select2-results__option")).to_have_text(["NOR-8181"])
+    page.locator(".select2-results__option", has_text="NOR-8181").click()
     page.select_option("select[name=opened_by]", "CUSTOMER")
     page.select_option("select[name=reason]", "item_damaged")
     page.fill("textarea[name=description]", "La caja llegó rota.")
