@@ -120,8 +120,10 @@ VIEWS = [
     (VIEW_TRIAGE, gettext_lazy("Awaiting your reply first")),
     (VIEW_LATEST, gettext_lazy("Latest activity")),
 ]
-# More awaiting threads than this on one screen is a backlog: the rest are one click away.
-AWAITING_SHOWN = 100
+# More awaiting threads than a page on one screen is a backlog: the most urgent page heads the
+# inbox and the rest are one click away (a hundred rows took a phone several screens to scroll
+# and the page ~50 ms to render).
+AWAITING_SHOWN = PAGE_SIZE
 
 
 class ThreadListView(SellerRequired, View):

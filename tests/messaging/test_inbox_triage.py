@@ -149,3 +149,28 @@ def test_the_thread_page_receives_new_messages_without_a_reload(english, order):
     assert "¿Alguna novedad?" in html and 'hx-swap-oob="true"' in html
     newest = thread.messages.order_by("-pk").first().pk
     assert f"after={newest}" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "more"),
+    [
+        ("en", "More conversations await your reply"),
+        ("es", "Hay más conversaciones esperando su respuesta"),
+    ],
+)
+def test_one_page_of_awaiting_threads_heads_the_inbox_and_links_to_the_rest(
+    seller_client, shop, language, more
+):
+    from messaging.views import PAGE_SIZE
+
+    order = OrderFactory(shop=shop)
+    awaiting = [customer_thread(order, hours_ago=47 - n) for n in range(PAGE_SIZE + 1)]
+    seller_client.cookies["django_language"] = language
+
+    response = seller_client.get("/messages/")
+
+    # The most urgent page, soonest due first; the last one is behind the link.
+    assert _ids(response.context["awaiting"]) == _ids(awaiting[:PAGE_SIZE])
+    html = response.content.decode()
+    assert more in html
+    assert "view=latest&amp;deadline=awaiting_reply" in html
