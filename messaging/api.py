@@ -26,6 +26,7 @@ from messaging.models import (
     ReasonKind,
     Side,
     Thread,
+    is_unread,
     reason_label_field,
 )
 from messaging.search import snippet_html
@@ -33,7 +34,7 @@ from messaging.views import attachment_response
 from orders.selectors import order_list
 from sellerdesk.api.fields import LowerChoiceField, StorableDateTimeField, iso_datetime
 from sellerdesk.api.pagination import CursorPagination
-from sellerdesk.api.views import get_or_404
+from sellerdesk.api.views import FiltersOnlyWhenAsked, get_or_404
 from sellerdesk.errors import DomainError
 from sellerdesk.idempotency import idempotent
 from sellerdesk.tenancy import ALL_SHOPS, IsOperator, SellerScopedAPI
@@ -294,10 +295,10 @@ _when = iso_datetime  # 7 times per row on the busiest list
 def thread_list_item(row: dict, label_key: str, tz, clock) -> dict:
     """One `.values()` row in the shape of ThreadListOutput (`tz`: the current timezone). The
     unread flag and the deadline status are the rules of unread_q and deadline_q applied here
-    (selectors.deadline_status_at), not CASE annotations compiled into every list query; `clock`
-    is (now, the due-soon limit)."""
+    (is_unread, selectors.deadline_status_of), not CASE annotations compiled into every list
+    query; `clock` is (now, the due-soon limit)."""
     order_id = row["order_id"]
-    incoming, read = row["last_incoming_at"], row["shop_last_read_at"]
+    now, due_soon_limit = clock
     return {
         "id": row["id"],
         "shop": row["shop__code"],
@@ -317,12 +318,14 @@ def thread_list_item(row: dict, label_key: str, tz, clock) -> dict:
             )
             if present
         ],
-        "unread": incoming is not None and (read is None or incoming > read),
+        "unread": is_unread(row["last_incoming_at"], row["shop_last_read_at"]),
         "last_message_at": _when(row["last_message_at"], tz),
         "last_message_author": row["last_message_author"].lower(),
         "reply_needed_since": _when(row["reply_needed_since"], tz),
         "reply_due_at": _when(row["reply_due_at"], tz),
-        "deadline_status": _deadline_status(row["reply_needed_since"], row["reply_due_at"], *clock),
+        "deadline_status": selectors.deadline_status_of(
+            row["reply_needed_since"], row["reply_due_at"], now=now, due_soon_limit=due_soon_limit
+        ).value,
         "no_reply_needed": None
         if row["no_reply_needed_at"] is None
         else {"reason": row["no_reply_needed_reason"], "at": _when(row["no_reply_needed_at"], tz)},
@@ -339,26 +342,8 @@ DEADLINE_RANGES = frozenset(
 )
 
 
-def _deadline_status(needed_since, due_at, now, due_soon_limit) -> str:
-    if needed_since is None:
-        return DeadlineStatus.NONE.value
-    if due_at <= now:
-        return DeadlineStatus.OVERDUE.value
-    if due_at < due_soon_limit:
-        return DeadlineStatus.DUE_SOON.value
-    return DeadlineStatus.OK.value
-
-
-class LeanThreadList:
+class LeanThreadList(FiltersOnlyWhenAsked):
     """`list()` for the thread list views: keyset page of `.values()` rows, no COUNT."""
-
-    def filter_queryset(self, queryset):
-        # Without any filter's parameter the filter set would only be built to change nothing
-        # (its filters deep-copied, a form validated: a tenth of an unfiltered request).
-        names = self.filterset_class.base_filters
-        if not any(name in names for name in self.request.query_params):
-            return queryset
-        return super().filter_queryset(queryset)
 
     def lean_queryset(self):
         """The list's threads without the annotations and select_related of get_queryset()

@@ -111,6 +111,13 @@ def unread_q() -> Q:
     )
 
 
+def is_unread(last_incoming_at, shop_last_read_at) -> bool:
+    """unread_q() on the two columns of a row already read."""
+    return last_incoming_at is not None and (
+        shop_last_read_at is None or last_incoming_at > shop_last_read_at
+    )
+
+
 class ThreadQuerySet(ShopScopedQuerySet):
     pass
 

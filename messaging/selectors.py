@@ -77,11 +77,19 @@ def with_inbox_state(queryset, *, now: datetime | None = None):
 
 def deadline_status_at(thread: Thread, now: datetime) -> str:
     """The same rule in Python, for one thread already in memory."""
-    if thread.reply_needed_since is None:
+    return deadline_status_of(thread.reply_needed_since, thread.reply_due_at, now=now)
+
+
+def deadline_status_of(needed_since, due_at, *, now: datetime, due_soon_limit=None) -> str:
+    """The rule on the two columns (a `.values()` row): `due_soon_limit` may be passed in when
+    a list applies it to every row at the same `now`."""
+    if needed_since is None:
         return DeadlineStatus.NONE
-    if thread.reply_due_at <= now:
+    if due_at <= now:
         return DeadlineStatus.OVERDUE
-    if thread.reply_due_at < now + timedelta(hours=settings.REPLY_DUE_SOON_HOURS):
+    if due_soon_limit is None:
+        due_soon_limit = now + timedelta(hours=settings.REPLY_DUE_SOON_HOURS)
+    if due_at < due_soon_limit:
         return DeadlineStatus.DUE_SOON
     return DeadlineStatus.OK
 

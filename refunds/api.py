@@ -1,7 +1,5 @@
 """REST API for refunds: the seller's list, create and preview; the operator's decisions."""
 
-from decimal import Decimal
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +15,9 @@ from refunds.calculations import LineRequest, RefundRequest
 from refunds.filters import OperatorRefundFilter, RefundFilter
 from refunds.models import Refund, RefundLine, RefundState
 from sellerdesk.api.fields import LowerChoiceField, id_field, iso_datetime, money_field
-from sellerdesk.api.views import get_or_404
+from sellerdesk.api.views import FiltersOnlyWhenAsked, get_or_404
 from sellerdesk.idempotency import HEADER, idempotent
+from sellerdesk.money import quantize
 from sellerdesk.tenancy import ALL_SHOPS, IsOperator, SellerScopedAPI
 
 # --- Input -------------------------------------------------------------------------------------
@@ -252,12 +251,11 @@ _REFUND_COLUMNS = (
     "refuse_reason",
     "notified_at",
 )
-_CENT = Decimal("0.01")
 
 
 def _money(value) -> str | None:
     """What money_field gives: 2 decimals, as a string."""
-    return None if value is None else f"{value.quantize(_CENT):f}"
+    return None if value is None else str(quantize(value))
 
 
 def refund_list_item(row: dict, lines: list[dict], tz) -> dict:
@@ -289,20 +287,13 @@ def refund_list_item(row: dict, lines: list[dict], tz) -> dict:
     }
 
 
-class LeanRefundList:
+class LeanRefundList(FiltersOnlyWhenAsked):
     """`list()` for the refund lists: a cursor page of `.values()` rows and their lines."""
-
-    def lean_row(self, row: dict, lines: list[dict], tz) -> dict:
-        return refund_list_item(row, lines, tz)
 
     extra_columns: tuple[str, ...] = ()
 
-    def filter_queryset(self, queryset):
-        # No filter's parameter: no filter set to build (its filters copied, a form validated).
-        names = self.filterset_class.base_filters
-        if not any(name in names for name in self.request.query_params):
-            return queryset
-        return super().filter_queryset(queryset)
+    def lean_row(self, row: dict, lines: list[dict], tz) -> dict:
+        return refund_list_item(row, lines, tz)
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(selectors.refund_list(shop=self.list_shop))
