@@ -18,11 +18,6 @@ def reason_choices() -> list[tuple[str, str]]:
     return reason_selectors.reason_choices(kind=KIND)
 
 
-def is_refund_reason(code: str) -> bool:
-    """Whether a new refund may use this code (an active refund reason)."""
-    return reason_selectors.reason_is_active(kind=KIND, code=code)
-
-
 def active_reason_labels(code: str) -> dict[str, str] | None:
     """{"es": ..., "en": ...} when a new refund may use this code, else None (one query)."""
     return reason_selectors.active_reason_labels(kind=KIND, code=code)
